@@ -1,0 +1,112 @@
+// This module is browser compatible.
+// Standard base64 (RFC 4648 section 4) and the ticket's variant of it, which
+// swaps `+ / =` for `* - _`. Decoding is strict: a character outside the
+// alphabet, a misplaced pad or non-zero trailing bits make it return null,
+// so every accepted text has exactly one byte string behind it.
+
+const STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const TICKET = STANDARD.slice(0, 62) + "*-";
+
+interface Alphabet {
+  /** Two characters for every 12-bit value. */
+  pairs: string[];
+  chars: string;
+  pad: string;
+  /** Character code to 6-bit value, -1 outside the alphabet. */
+  values: Int8Array;
+}
+
+function alphabet(chars: string, pad: string): Alphabet {
+  const pairs: string[] = new Array(4096);
+  for (let i = 0; i < 4096; i++) pairs[i] = chars[i >> 6] + chars[i & 63];
+  const values = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) values[chars.charCodeAt(i)] = i;
+  return { pairs, chars, pad, values };
+}
+
+const standard = alphabet(STANDARD, "=");
+const ticket = alphabet(TICKET, "_");
+
+function encode(bytes: Uint8Array, a: Alphabet): string {
+  const { pairs, chars, pad } = a;
+  const whole = bytes.length - (bytes.length % 3);
+  let out = "";
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += pairs[n >> 12] + pairs[n & 4095];
+  }
+  if (bytes.length - whole === 1) {
+    const n = bytes[i] << 4;
+    out += pairs[n] + pad + pad;
+  } else if (bytes.length - whole === 2) {
+    const n = (bytes[i] << 8) | bytes[i + 1];
+    out += pairs[n >> 4] + chars[(n & 15) << 2] + pad;
+  }
+  return out;
+}
+
+function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array | null {
+  let end = text.length;
+  if (end % 4 === 0 && end > 0 && text.charCodeAt(end - 1) === a.pad.charCodeAt(0)) {
+    end -= text.charCodeAt(end - 2) === a.pad.charCodeAt(0) ? 2 : 1;
+  } else if (!padOptional && end % 4 !== 0) {
+    return null;
+  }
+  const rest = end % 4;
+  if (rest === 1) return null;
+  const out = new Uint8Array((end >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
+  const values = a.values;
+  let o = 0;
+  let i = 0;
+  const whole = end - rest;
+  for (; i < whole; i += 4) {
+    const c0 = text.charCodeAt(i), c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2), c3 = text.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 127) return null;
+    const v0 = values[c0], v1 = values[c1], v2 = values[c2], v3 = values[c3];
+    if ((v0 | v1 | v2 | v3) < 0) return null;
+    const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 255;
+    out[o++] = n & 255;
+  }
+  if (rest > 0) {
+    let n = 0;
+    for (let k = 0; k < rest; k++) {
+      const c = text.charCodeAt(i + k);
+      const v = c > 127 ? -1 : values[c];
+      if (v < 0) return null;
+      n = (n << 6) | v;
+    }
+    if (rest === 2) {
+      if (n & 15) return null;
+      out[o] = n >> 4;
+    } else {
+      if (n & 3) return null;
+      out[o] = n >> 10;
+      out[o + 1] = (n >> 2) & 255;
+    }
+  }
+  return out;
+}
+
+/** Standard, padded base64 of `bytes`. */
+export function encodeBase64(bytes: Uint8Array): string {
+  return encode(bytes, standard);
+}
+
+/** Bytes of canonical, padded standard base64, or null. */
+export function decodeBase64(text: string): Uint8Array | null {
+  return decode(text, standard, false);
+}
+
+/** The ticket alphabet (`* - _` for `+ / =`), padding kept. */
+export function encodeTicketBase64(bytes: Uint8Array): string {
+  return encode(bytes, ticket);
+}
+
+/** Bytes of canonical ticket-alphabet text, with or without padding, or null. */
+export function decodeTicketBase64(text: string): Uint8Array | null {
+  return decode(text, ticket, true);
+}

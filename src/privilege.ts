@@ -1,0 +1,117 @@
+// This module is browser compatible.
+
+/**
+ * The TRTC privilege bits of a PrivateMapKey. Combine them with `|`.
+ *
+ * @example A typical audience member: enter, receive audio and video
+ * ```ts
+ * import { Privilege } from "./mod.ts";
+ *
+ * const audience = Privilege.EnterRoom | Privilege.ReceiveAudio | Privilege.ReceiveVideo;
+ * console.assert(audience === 42);
+ * ```
+ */
+export const Privilege: {
+  readonly CreateRoom: 1;
+  readonly EnterRoom: 2;
+  readonly SendAudio: 4;
+  readonly ReceiveAudio: 8;
+  readonly SendVideo: 16;
+  readonly ReceiveVideo: 32;
+  readonly SendSubStream: 64;
+  readonly ReceiveSubStream: 128;
+  readonly All: 255;
+} = Object.freeze({
+  CreateRoom: 1,
+  EnterRoom: 2,
+  SendAudio: 4,
+  ReceiveAudio: 8,
+  SendVideo: 16,
+  ReceiveVideo: 32,
+  SendSubStream: 64,
+  ReceiveSubStream: 128,
+  All: 255,
+});
+
+/** The name of one {@link Privilege} bit or of `All`. */
+export type PrivilegeName = keyof typeof Privilege;
+
+const SINGLE = (Object.keys(Privilege) as PrivilegeName[]).filter((name) => name !== "All");
+
+function fold(name: string): string {
+  return name.replace(/[-_\s]/g, "").toLowerCase();
+}
+
+/**
+ * Names the bits set in a privilege map, in bit order.
+ *
+ * @param privilegeMap The bit map, as carried by a PrivateMapKey.
+ * @returns The names of the set bits; bits above 128 are named `bit<N>`.
+ *
+ * @example Naming an audience's privileges
+ * ```ts
+ * import { privilegeNames } from "./mod.ts";
+ *
+ * console.assert(privilegeNames(42).join() === "EnterRoom,ReceiveAudio,ReceiveVideo");
+ * ```
+ */
+export function privilegeNames(privilegeMap: number): string[] {
+  const names: string[] = SINGLE.filter((name) => (privilegeMap & Privilege[name]) !== 0);
+  for (let bit = 8; bit < 32; bit++) {
+    if (Math.floor(privilegeMap / 2 ** bit) % 2 === 1) names.push(`bit${bit}`);
+  }
+  return names;
+}
+
+/**
+ * Reads a privilege map from a number, a list of names, or a comma-separated
+ * string of names or numbers (`"EnterRoom,ReceiveAudio"`, `"42"`, `"all"`).
+ * Names match case-insensitively, ignoring `-`, `_` and spaces.
+ *
+ * @param input The privileges to grant.
+ * @returns The bit map.
+ * @throws {RangeError} For an unknown name or a number outside 0..4294967295.
+ * @throws {TypeError} For any other kind of value.
+ *
+ * @example Privileges from a request or a command line
+ * ```ts
+ * import { parsePrivileges } from "./mod.ts";
+ *
+ * console.assert(parsePrivileges("enter-room, receive_audio") === 10);
+ * console.assert(parsePrivileges(["All"]) === 255);
+ * ```
+ */
+export function parsePrivileges(input: number | string | readonly string[]): number {
+  if (typeof input === "number") return check(input);
+  const parts = typeof input === "string"
+    ? input.split(",")
+    : Array.isArray(input) && input.every((p) => typeof p === "string")
+    ? input
+    : null;
+  if (parts === null) {
+    throw new TypeError("privileges must be a number, a string or an array of names");
+  }
+  let map = 0;
+  for (const raw of parts) {
+    const part = raw.trim();
+    if (/^\d+$/.test(part)) {
+      map = (map | check(Number(part))) >>> 0;
+      continue;
+    }
+    const name = (Object.keys(Privilege) as PrivilegeName[]).find((n) => fold(n) === fold(part));
+    if (name === undefined) {
+      throw new RangeError(
+        `unknown privilege "${part.slice(0, 40)}"; known: ${Object.keys(Privilege).join(", ")}`,
+      );
+    }
+    map = (map | Privilege[name]) >>> 0;
+  }
+  return map;
+}
+
+function check(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 4294967295) {
+    throw new RangeError("a privilege map must be an integer from 0 to 4294967295");
+  }
+  return n;
+}

@@ -1,0 +1,131 @@
+// This module is browser compatible.
+// Argument checks shared by every signer and verifier. A caller mistake is a
+// TypeError (wrong kind of value) or a RangeError (right kind, out of range)
+// naming the argument; it never echoes a secret.
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/** UTF-8 bytes of `text`. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Text of strict UTF-8 `bytes`, or null when they are not valid UTF-8. */
+export function fromUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The largest value of an unsigned 32-bit field. */
+export const U32_MAX = 4294967295;
+/** The longest user id, in UTF-8 bytes. */
+export const MAX_USER_ID_BYTES = 32;
+/** The longest string room id, in UTF-8 bytes. */
+export const MAX_ROOM_STR_BYTES = 64;
+/** The largest userbuf a ticket may carry, in bytes. */
+export const MAX_USERBUF_BYTES = 8192;
+/** The default validity of a ticket: 180 days, as in the official libraries. */
+export const DEFAULT_EXPIRE = 15552000;
+
+/** An integer in [min, max], or a TypeError/RangeError naming `name`. */
+export function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`${name} must be an integer`);
+  }
+  if (value < min || value > max) {
+    throw new RangeError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Checks an SDKAppID: an integer 1..4294967295. */
+export function checkSdkAppId(value: unknown): number {
+  return integer("sdkAppId", value, 1, U32_MAX);
+}
+
+/** Checks a UserID and returns its UTF-8 bytes. */
+export function checkUserId(value: unknown, name = "userId"): Uint8Array {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
+  if (value.length === 0) throw new RangeError(`${name} must not be empty`);
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new RangeError(`${name} must not contain control characters`);
+  }
+  const bytes = utf8(value);
+  if (bytes.length > MAX_USER_ID_BYTES) {
+    throw new RangeError(
+      `${name} must be at most ${MAX_USER_ID_BYTES} UTF-8 bytes, got ${bytes.length}`,
+    );
+  }
+  return bytes;
+}
+
+/** Checks a string room id and returns its UTF-8 bytes. */
+export function checkRoomStr(value: unknown, name = "roomStr"): Uint8Array {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
+  const bytes = utf8(value);
+  if (bytes.length === 0 || bytes.length > MAX_ROOM_STR_BYTES) {
+    throw new RangeError(
+      `${name} must be 1 to ${MAX_ROOM_STR_BYTES} UTF-8 bytes, got ${bytes.length}`,
+    );
+  }
+  return bytes;
+}
+
+/** Checks a numeric room id: 1..4294967294. */
+export function checkRoomId(value: unknown, name = "roomId"): number {
+  return integer(name, value, 1, U32_MAX - 1);
+}
+
+/** Checks a privilege bit map: 0..4294967295. */
+export function checkPrivilegeMap(value: unknown, name = "privilegeMap"): number {
+  return integer(name, value, 0, U32_MAX);
+}
+
+/** Checks a userbuf: a Uint8Array of at most MAX_USERBUF_BYTES. */
+export function checkUserBuf(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError("userBuf must be a Uint8Array");
+  if (value.length > MAX_USERBUF_BYTES) {
+    throw new RangeError(`userBuf must be at most ${MAX_USERBUF_BYTES} bytes, got ${value.length}`);
+  }
+  return value;
+}
+
+/** Checks a validity period against the issue time. */
+export function checkExpire(value: unknown, time: number): number {
+  integer("expire", value, 1, U32_MAX);
+  if (time + (value as number) > U32_MAX) {
+    throw new RangeError("expire must keep time + expire within 4294967295");
+  }
+  return value as number;
+}
+
+/**
+ * The clock as whole unix seconds: `now` as given (a Date, or unix seconds),
+ * else the real clock.
+ */
+export function unixSeconds(now: Date | number | undefined): number {
+  if (now === undefined) return Math.floor(Date.now() / 1000);
+  if (now instanceof Date) {
+    const ms = now.getTime();
+    if (Number.isNaN(ms)) throw new TypeError("now must be a valid Date");
+    return integer("now", Math.floor(ms / 1000), 0, U32_MAX);
+  }
+  if (typeof now !== "number" || !Number.isFinite(now)) {
+    throw new TypeError("now must be a Date or a number of unix seconds");
+  }
+  return integer("now", Math.floor(now), 0, U32_MAX);
+}
+
+/** Checks a clock skew in seconds (non-negative), 300 by default. */
+export function checkClockSkew(value: unknown): number {
+  if (value === undefined) return 300;
+  if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+    throw new RangeError("clockSkew must be a finite number of seconds, 0 or more");
+  }
+  return value;
+}
