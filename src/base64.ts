@@ -46,7 +46,7 @@ function encode(bytes: Uint8Array, a: Alphabet): string {
   return out;
 }
 
-function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array | null {
+function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
   if (end % 4 === 0 && end > 0 && text.charCodeAt(end - 1) === a.pad.charCodeAt(0)) {
     end -= text.charCodeAt(end - 2) === a.pad.charCodeAt(0) ? 2 : 1;
@@ -97,7 +97,7 @@ export function encodeBase64(bytes: Uint8Array): string {
 }
 
 /** Bytes of canonical, padded standard base64, or null. */
-export function decodeBase64(text: string): Uint8Array | null {
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
   return decode(text, standard, false);
 }
 
