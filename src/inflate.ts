@@ -56,7 +56,8 @@ function huffman(): Huffman {
 const fixedLit = huffman();
 const fixedDist = huffman();
 build(fixedLit, fixedLiteralLengths(), 0, 288);
-build(fixedDist, new Uint8Array(30).fill(5), 0, 30);
+// All 32 fixed distance codes take part in the code; 30 and 31 are then refused.
+build(fixedDist, new Uint8Array(32).fill(5), 0, 32);
 
 class Reader {
   pos = 2;

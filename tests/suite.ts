@@ -1,3 +1,8 @@
 // The portable suite: every file here runs in Deno, Node, Bun, workerd and
 // Chromium.
+import "./api.test.ts";
+import "./base64.test.ts";
+import "./private_map.test.ts";
+import "./property.test.ts";
 import "./vectors.test.ts";
+import "./zlib.test.ts";

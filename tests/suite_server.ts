@@ -1,2 +1,3 @@
 // The server suite: files that need Node's built-in modules, npm packages
 // with native parts, or subprocesses. Runs in Deno, Node and Bun.
+import "./official.test.ts";

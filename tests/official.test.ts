@@ -1,0 +1,165 @@
+// Differential tests against Tencent's official Node library (tls-sig-api-v2)
+// and Node's zlib. Server runtimes only: they load CommonJS and node:zlib.
+import { createRequire } from "node:module";
+import { constants as zlib, deflateRawSync, deflateSync, gzipSync, inflateSync } from "node:zlib";
+import { decodeUserSig, TLSSigAPIv2 } from "../mod.ts";
+import { zlibDeflate } from "../src/deflate.ts";
+import { UserSigError } from "../src/errors.ts";
+import { zlibInflate } from "../src/inflate.ts";
+import { assert, assertEquals } from "./assert.ts";
+import { SERVER_RUNTIMES, test } from "./harness.ts";
+import { ticketBytes } from "./tickets.ts";
+
+const require = createRequire(`${process.cwd()}/package.json`);
+
+interface OfficialApi {
+  genUserSig(userId: string, expire: number): string;
+  genPrivateMapKey(userId: string, expire: number, roomId: number, privileges: number): string;
+  genPrivateMapKeyWithStringRoomID(
+    userId: string,
+    expire: number,
+    roomStr: string,
+    privileges: number,
+  ): string;
+}
+const Official: new (sdkAppId: number, key: string) => OfficialApi = require("tls-sig-api-v2").Api;
+
+const only = { runtimes: SERVER_RUNTIMES, why: "loads the official CommonJS library and node:zlib" };
+const N = 1000;
+
+/** Runs `fn` with Date.now() fixed at unix second `t`, as the official library reads it. */
+function at<T>(t: number, fn: () => T): T {
+  const real = Date.now;
+  Date.now = () => t * 1000;
+  try {
+    return fn();
+  } finally {
+    Date.now = real;
+  }
+}
+
+/** A deterministic pseudo-random source, so that a failure can be replayed. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+const ID_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+
+function inputs(seed: number) {
+  const r = rng(seed);
+  const pick = (n: number) => Math.floor(r() * n);
+  const word = (min: number, max: number, chars = ID_CHARS) =>
+    Array.from({ length: min + pick(max - min + 1) }, () => chars[pick(chars.length)]).join("");
+  return Array.from({ length: N }, () => ({
+    sdkAppId: 1400000000 + pick(99999999),
+    key: word(64, 64, "0123456789abcdef"),
+    userId: word(1, 32),
+    time: 1_600_000_000 + pick(200_000_000),
+    expire: 1 + pick(31_536_000),
+    roomId: 1 + pick(4294967293),
+    roomStr: word(1, 64),
+    privileges: pick(256),
+  }));
+}
+
+test("official library → ours: 1000 UserSigs and PrivateMapKeys of each room kind verify", async () => {
+  for (const x of inputs(1)) {
+    const theirs = new Official(x.sdkAppId, x.key);
+    const ours = new TLSSigAPIv2(x.sdkAppId, x.key);
+    const now = x.time + 1;
+    const userSig = at(x.time, () => theirs.genUserSig(x.userId, x.expire));
+    await ours.verifyUserSig(userSig, x.userId, { now });
+    const numeric = at(x.time, () => theirs.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges));
+    await ours.verifyPrivateMapKey(numeric, x.userId, { now, roomId: x.roomId, privileges: x.privileges });
+    const named = at(x.time, () =>
+      theirs.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges)
+    );
+    await ours.verifyPrivateMapKey(named, x.userId, { now, roomStr: x.roomStr });
+  }
+}, only);
+
+test("ours → official format: 1000 inputs give the same JSON text, records and zlib-readable tickets", async () => {
+  for (const x of inputs(2)) {
+    const theirs = new Official(x.sdkAppId, x.key);
+    const ours = new TLSSigAPIv2(x.sdkAppId, x.key);
+    const options = { now: x.time };
+    const pairs: [string, string][] = [
+      [
+        at(x.time, () => theirs.genUserSig(x.userId, x.expire)),
+        await ours.genUserSig(x.userId, x.expire, options),
+      ],
+      [
+        at(x.time, () => theirs.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges)),
+        await ours.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges, options),
+      ],
+      [
+        at(x.time, () =>
+          theirs.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges)
+        ),
+        await ours.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges, options),
+      ],
+    ];
+    for (const [official, mine] of pairs) {
+      const json = inflateSync(ticketBytes(mine)).toString("utf8");
+      assertEquals(json, decodeUserSig(official).json);
+      assertEquals(decodeUserSig(mine).privateMap, decodeUserSig(official).privateMap);
+    }
+  }
+}, only);
+
+test("node:zlib agrees with our inflater on every level and strategy", () => {
+  const r = rng(3);
+  const strategies = [zlib.Z_DEFAULT_STRATEGY, zlib.Z_FILTERED, zlib.Z_HUFFMAN_ONLY, zlib.Z_RLE, zlib.Z_FIXED];
+  for (let i = 0; i < 400; i++) {
+    const n = Math.floor(r() * 5000);
+    const spread = 1 + Math.floor(r() * 255);
+    const input = Uint8Array.from({ length: n }, () => Math.floor(r() * spread));
+    const level = i % 10, strategy = strategies[i % strategies.length];
+    const stream = deflateSync(input, { level, strategy });
+    assertEquals(zlibInflate(stream, 65536), input, `level ${level} strategy ${strategy}`);
+    assertEquals(new Uint8Array(inflateSync(zlibDeflate(input))), input);
+  }
+}, only);
+
+test("our inflater accepts a corrupted stream only where node:zlib reads the same bytes from it", () => {
+  const r = rng(4);
+  let refused = 0, accepted = 0;
+  for (let i = 0; i < 5000; i++) {
+    const input = new TextEncoder().encode("ticket-like text, TLS.identifier ".repeat(1 + (i % 20)));
+    const stream = new Uint8Array(i % 2 ? zlibDeflate(input) : deflateSync(input, { level: i % 10 }));
+    for (let k = 0; k < 1 + (i % 3); k++) {
+      stream[Math.floor(r() * stream.length)] ^= 1 << Math.floor(r() * 8);
+    }
+    let theirs: Uint8Array | null = null, ours: Uint8Array | null = null;
+    try {
+      theirs = new Uint8Array(inflateSync(stream));
+    } catch { /* refused */ }
+    try {
+      ours = zlibInflate(stream, 65536);
+    } catch (error) {
+      assert(error instanceof UserSigError, String(error));
+    }
+    if (ours !== null) {
+      assert(theirs !== null, "we accepted what zlib refuses");
+      assertEquals(ours, theirs);
+      accepted++;
+    } else refused++;
+  }
+  assert(refused > 1000, `refused ${refused}, accepted ${accepted}`);
+}, only);
+
+test("a raw deflate or gzip stream is not a ticket", () => {
+  const input = new TextEncoder().encode('{"TLS.ver":"2.0"}');
+  for (const stream of [deflateRawSync(input), gzipSync(input)]) {
+    let error: unknown;
+    try {
+      zlibInflate(new Uint8Array(stream), 65536);
+    } catch (e) {
+      error = e;
+    }
+    assert(error instanceof UserSigError && error.code === "ERR_USERSIG_MALFORMED");
+  }
+}, only);
