@@ -209,7 +209,8 @@ export function zlibInflate(input: Uint8Array, cap: number): Uint8Array {
   if (p + 4 !== input.length) {
     throw fail(p + 4 > input.length ? "truncated" : "data after the checksum");
   }
-  const check = ((input[p] << 24) | (input[p + 1] << 16) | (input[p + 2] << 8) | input[p + 3]) >>> 0;
+  const check = ((input[p] << 24) | (input[p + 1] << 16) | (input[p + 2] << 8) | input[p + 3]) >>>
+    0;
   const out = r.out.subarray(0, r.outLen);
   if (check !== adler32(out)) throw fail("Adler-32 checksum mismatch");
   return out;

@@ -315,7 +315,7 @@ export class TLSSigAPIv2 {
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const userSig = await api.genUserSig("alice");
-   * const error = await api.verifyUserSig(userSig, "bob").catch((e) => e);
+   * const error = await api.verifyUserSig(userSig, "bob").catch((e: UserSigError) => e);
    * console.assert(error instanceof UserSigError);
    * console.assert(error.code === "ERR_USERSIG_IDENTIFIER_MISMATCH");
    * ```
@@ -371,7 +371,7 @@ export class TLSSigAPIv2 {
    * const key = await api.genPrivateMapKey("alice", 300, 10000, Privilege.EnterRoom);
    * const error = await api.verifyPrivateMapKey(key, "alice", {
    *   roomId: 10000, privileges: Privilege.SendVideo,
-   * }).catch((e) => e);
+   * }).catch((e: UserSigError) => e);
    * console.assert(error.code === "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED");
    * ```
    */
@@ -430,7 +430,14 @@ export class TLSSigAPIv2 {
     const content = signedContentV2(userId, this.sdkAppId, time, expire, userBufBase64);
     const mac = await subtle().sign("HMAC", await this.#cryptoKey(), utf8(content));
     const signature = encodeBase64(new Uint8Array(mac));
-    return writeTicketV2({ userId, sdkAppId: this.sdkAppId, time, expire, userBufBase64, signature });
+    return writeTicketV2({
+      userId,
+      sdkAppId: this.sdkAppId,
+      time,
+      expire,
+      userBufBase64,
+      signature,
+    });
   }
 
   #issueRoom(

@@ -24,7 +24,9 @@ async function hmac(content: string, key = KEY): Promise<string> {
     false,
     ["sign"],
   );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(content)));
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(content)),
+  );
   return btoa(String.fromCharCode(...mac));
 }
 
@@ -69,8 +71,14 @@ test("genUserSig() defaults to 180 days and the real clock", async () => {
 test("genUserSigWithUserBuf() carries the bytes; verifyUserSig() returns them", async () => {
   const bytes = crypto.getRandomValues(new Uint8Array(100));
   const ticket = await api.genUserSigWithUserBuf("alice", 600, bytes, { now: T });
-  assertEquals((await api.verifyUserSig(ticket, "alice", { now: T, userBuf: bytes })).userBuf, bytes);
-  assertEquals((await api.verifyUserSig(ticket, "alice", { now: T, userBuf: "any" })).userBuf, bytes);
+  assertEquals(
+    (await api.verifyUserSig(ticket, "alice", { now: T, userBuf: bytes })).userBuf,
+    bytes,
+  );
+  assertEquals(
+    (await api.verifyUserSig(ticket, "alice", { now: T, userBuf: "any" })).userBuf,
+    bytes,
+  );
   const empty = await api.genUserSigWithUserBuf("alice", 600, new Uint8Array(0), { now: T });
   assertEquals(
     (await api.verifyUserSig(empty, "alice", { now: T, userBuf: new Uint8Array(0) })).userBuf,
@@ -81,7 +89,10 @@ test("genUserSigWithUserBuf() carries the bytes; verifyUserSig() returns them", 
 test("the largest userbuf (8192 bytes) makes a ticket that verifies", async () => {
   const bytes = crypto.getRandomValues(new Uint8Array(8192));
   const ticket = await api.genUserSigWithUserBuf("alice", 600, bytes, { now: T });
-  assertEquals((await api.verifyUserSig(ticket, "alice", { now: T, userBuf: bytes })).userBuf, bytes);
+  assertEquals(
+    (await api.verifyUserSig(ticket, "alice", { now: T, userBuf: bytes })).userBuf,
+    bytes,
+  );
 });
 
 test("genPrivateMapKey() makes a record expiring exactly at time + expire, one clock reading", async () => {
@@ -142,7 +153,11 @@ test("the constructor names a bad sdkAppId or key, and never echoes the key", ()
   for (const bad of [0, -1, 1.5, 4294967296, NaN]) {
     assertThrows(() => new TLSSigAPIv2(bad, KEY), Error, "sdkAppId");
   }
-  assertThrows(() => new TLSSigAPIv2("1400000000" as unknown as number, KEY), TypeError, "sdkAppId");
+  assertThrows(
+    () => new TLSSigAPIv2("1400000000" as unknown as number, KEY),
+    TypeError,
+    "sdkAppId",
+  );
   assertThrows(() => new TLSSigAPIv2(APP, ""), TypeError, "secretKey");
   assertThrows(() => new TLSSigAPIv2(APP, 42 as unknown as string), TypeError, "secretKey");
   assertThrows(() => new TLSSigAPIv2(APP, null as unknown as string), TypeError, "secretKey");
@@ -161,15 +176,27 @@ test("gen*() name every bad argument with a TypeError or RangeError", async () =
     [() => api.genUserSig("alice", 600, { now: -1 }), RangeError, "now"],
     [() => api.genUserSig("alice", 600, { now: new Date(NaN) }), TypeError, "valid Date"],
     [() => api.genUserSig("alice", 600, { now: "today" as unknown as number }), TypeError, "now"],
-    [() => api.genUserSigWithUserBuf("alice", 600, [1, 2] as unknown as Uint8Array), TypeError, "userBuf"],
+    [
+      () => api.genUserSigWithUserBuf("alice", 600, [1, 2] as unknown as Uint8Array),
+      TypeError,
+      "userBuf",
+    ],
     [() => api.genUserSigWithUserBuf("alice", 600, new Uint8Array(8193)), RangeError, "8192"],
     [() => api.genPrivateMapKey("alice", 300, 0, 255), RangeError, "roomId"],
     [() => api.genPrivateMapKey("alice", 300, 4294967295, 255), RangeError, "roomId"],
     [() => api.genPrivateMapKey("alice", 300, 1, -1), RangeError, "privilegeMap"],
     [() => api.genPrivateMapKey("alice", 300, 1, 2 ** 32), RangeError, "privilegeMap"],
     [() => api.genPrivateMapKeyWithStringRoomID("alice", 300, "", 255), RangeError, "roomStr"],
-    [() => api.genPrivateMapKeyWithStringRoomID("alice", 300, "r".repeat(65), 255), RangeError, "roomStr"],
-    [() => api.genPrivateMapKeyWithStringRoomID("alice", 300, 5 as unknown as string, 255), TypeError, "roomStr"],
+    [
+      () => api.genPrivateMapKeyWithStringRoomID("alice", 300, "r".repeat(65), 255),
+      RangeError,
+      "roomStr",
+    ],
+    [
+      () => api.genPrivateMapKeyWithStringRoomID("alice", 300, 5 as unknown as string, 255),
+      TypeError,
+      "roomStr",
+    ],
   ];
   for (const [fn, kind, message] of cases) await assertRejects(fn, kind, message);
 });
@@ -177,15 +204,31 @@ test("gen*() name every bad argument with a TypeError or RangeError", async () =
 test("verify*() name bad options with a TypeError or RangeError", async () => {
   const ticket = await api.genPrivateMapKey("alice", 300, 1, 255, { now: T });
   await assertRejects(() => api.verifyUserSig(ticket, 5 as unknown as string), TypeError, "userId");
-  await assertRejects(() => api.verifyUserSig(ticket, "alice", { userBuf: "all" as "any" }), TypeError, "userBuf");
-  await assertRejects(() => api.verifyUserSig(ticket, "alice", { clockSkew: -1 }), RangeError, "clockSkew");
+  await assertRejects(
+    () => api.verifyUserSig(ticket, "alice", { userBuf: "all" as "any" }),
+    TypeError,
+    "userBuf",
+  );
+  await assertRejects(
+    () => api.verifyUserSig(ticket, "alice", { clockSkew: -1 }),
+    RangeError,
+    "clockSkew",
+  );
   await assertRejects(
     () => api.verifyPrivateMapKey(ticket, "alice", { roomId: 1, roomStr: "1" }),
     TypeError,
     "at most one",
   );
-  await assertRejects(() => api.verifyPrivateMapKey(ticket, "alice", { roomId: 0 }), RangeError, "options.roomId");
-  await assertRejects(() => api.verifyPrivateMapKey(ticket, "alice", { privileges: -1 }), RangeError, "options.privileges");
+  await assertRejects(
+    () => api.verifyPrivateMapKey(ticket, "alice", { roomId: 0 }),
+    RangeError,
+    "options.roomId",
+  );
+  await assertRejects(
+    () => api.verifyPrivateMapKey(ticket, "alice", { privileges: -1 }),
+    RangeError,
+    "options.privileges",
+  );
 });
 
 test("no message, string form or JSON form of the API holds the key", async () => {
@@ -220,7 +263,11 @@ test("ERR_USERSIG_MALFORMED for everything that is not a ticket document", async
   const notUtf8 = new Uint8Array([0x7b, 0xff, 0x7d]);
   cases.push([ticketOf(await standardDeflate(notUtf8)), "UTF-8"]);
   for (const [ticket, message] of cases) {
-    await assertRejects(() => api.verifyUserSig(ticket as string, "alice"), "ERR_USERSIG_MALFORMED", message);
+    await assertRejects(
+      () => api.verifyUserSig(ticket as string, "alice"),
+      "ERR_USERSIG_MALFORMED",
+      message,
+    );
     assertThrows(() => decodeUserSig(ticket as string), "ERR_USERSIG_MALFORMED", message);
   }
 });
@@ -247,7 +294,11 @@ test("ERR_USERSIG_MALFORMED for each field missing or of the wrong type", async 
   for (const [key, value, message] of edits) {
     const ticket = await ticketWithJson(JSON.stringify({ ...good, [key]: value }));
     if (message === "") continue; // a well-formed edit; covered by the tamper test
-    await assertRejects(() => api.verifyUserSig(ticket, "alice", { now: T }), "ERR_USERSIG_MALFORMED", message);
+    await assertRejects(
+      () => api.verifyUserSig(ticket, "alice", { now: T }),
+      "ERR_USERSIG_MALFORMED",
+      message,
+    );
   }
 });
 
@@ -264,7 +315,10 @@ test("ERR_USERSIG_UNSUPPORTED_VERSION for a v1 ticket, pointing to the legacy en
 test("ERR_USERSIG_UNSUPPORTED_VERSION for an unknown or mistyped TLS.ver", async () => {
   for (const ver of ["3.0", "2", 2, null]) {
     const ticket = await signedTicket({ ...base(), "TLS.ver": ver });
-    await assertRejects(() => api.verifyUserSig(ticket, "alice", { now: T }), ver === null || ver === 2 ? "ERR_USERSIG_MALFORMED" : "ERR_USERSIG_UNSUPPORTED_VERSION");
+    await assertRejects(
+      () => api.verifyUserSig(ticket, "alice", { now: T }),
+      ver === null || ver === 2 ? "ERR_USERSIG_MALFORMED" : "ERR_USERSIG_UNSUPPORTED_VERSION",
+    );
   }
 });
 
@@ -274,22 +328,37 @@ test("ERR_USERSIG_SDKAPPID_MISMATCH and ERR_USERSIG_IDENTIFIER_MISMATCH", async 
     () => new TLSSigAPIv2(1400000001, KEY).verifyUserSig(ticket, "alice", { now: T }),
     "ERR_USERSIG_SDKAPPID_MISMATCH",
   );
-  await assertRejects(() => api.verifyUserSig(ticket, "Alice", { now: T }), "ERR_USERSIG_IDENTIFIER_MISMATCH");
-  await assertRejects(() => api.verifyUserSig(ticket, "alice ", { now: T }), "ERR_USERSIG_IDENTIFIER_MISMATCH");
+  await assertRejects(
+    () => api.verifyUserSig(ticket, "Alice", { now: T }),
+    "ERR_USERSIG_IDENTIFIER_MISMATCH",
+  );
+  await assertRejects(
+    () => api.verifyUserSig(ticket, "alice ", { now: T }),
+    "ERR_USERSIG_IDENTIFIER_MISMATCH",
+  );
 });
 
 test("ERR_USERSIG_SIGNATURE_INVALID for another key, even before the ticket's time is looked at", async () => {
   const other = await new TLSSigAPIv2(APP, KEY + "x").genUserSig("alice", 1, { now: 1 });
   // Long expired, but the signature speaks first.
-  await assertRejects(() => api.verifyUserSig(other, "alice", { now: T }), "ERR_USERSIG_SIGNATURE_INVALID");
+  await assertRejects(
+    () => api.verifyUserSig(other, "alice", { now: T }),
+    "ERR_USERSIG_SIGNATURE_INVALID",
+  );
 });
 
 test("ERR_USERSIG_EXPIRED at expiresAt + 1 and ERR_USERSIG_NOT_YET_VALID beyond the clock skew", async () => {
   const ticket = await api.genUserSig("alice", 600, { now: T });
   await api.verifyUserSig(ticket, "alice", { now: T + 600 });
-  await assertRejects(() => api.verifyUserSig(ticket, "alice", { now: T + 601 }), "ERR_USERSIG_EXPIRED");
+  await assertRejects(
+    () => api.verifyUserSig(ticket, "alice", { now: T + 601 }),
+    "ERR_USERSIG_EXPIRED",
+  );
   await api.verifyUserSig(ticket, "alice", { now: T - 300 });
-  await assertRejects(() => api.verifyUserSig(ticket, "alice", { now: T - 301 }), "ERR_USERSIG_NOT_YET_VALID");
+  await assertRejects(
+    () => api.verifyUserSig(ticket, "alice", { now: T - 301 }),
+    "ERR_USERSIG_NOT_YET_VALID",
+  );
   await api.verifyUserSig(ticket, "alice", { now: T - 301, clockSkew: 301 });
   await assertRejects(
     () => api.verifyUserSig(ticket, "alice", { now: T - 1, clockSkew: 0 }),
@@ -299,52 +368,127 @@ test("ERR_USERSIG_EXPIRED at expiresAt + 1 and ERR_USERSIG_NOT_YET_VALID beyond 
 
 test("ERR_USERSIG_USERBUF_MISMATCH for a userbuf absent, present or different", async () => {
   const plain = await api.genUserSig("alice", 600, { now: T });
-  const carrying = await api.genUserSigWithUserBuf("alice", 600, new Uint8Array([1, 2, 3]), { now: T });
+  const carrying = await api.genUserSigWithUserBuf("alice", 600, new Uint8Array([1, 2, 3]), {
+    now: T,
+  });
   const now = T;
-  await assertRejects(() => api.verifyUserSig(carrying, "alice", { now }), "ERR_USERSIG_USERBUF_MISMATCH", "carries a userbuf");
+  await assertRejects(
+    () => api.verifyUserSig(carrying, "alice", { now }),
+    "ERR_USERSIG_USERBUF_MISMATCH",
+    "carries a userbuf",
+  );
   await assertRejects(
     () => api.verifyUserSig(plain, "alice", { now, userBuf: new Uint8Array([1, 2, 3]) }),
     "ERR_USERSIG_USERBUF_MISMATCH",
     "carries no userbuf",
   );
-  for (const other of [new Uint8Array([1, 2, 4]), new Uint8Array([1, 2]), new Uint8Array([1, 2, 3, 0])]) {
-    await assertRejects(() => api.verifyUserSig(carrying, "alice", { now, userBuf: other }), "ERR_USERSIG_USERBUF_MISMATCH", "different");
+  for (
+    const other of [new Uint8Array([1, 2, 4]), new Uint8Array([1, 2]), new Uint8Array([1, 2, 3, 0])]
+  ) {
+    await assertRejects(
+      () => api.verifyUserSig(carrying, "alice", { now, userBuf: other }),
+      "ERR_USERSIG_USERBUF_MISMATCH",
+      "different",
+    );
   }
-  await assertRejects(() => api.verifyPrivateMapKey(plain, "alice", { now }), "ERR_USERSIG_USERBUF_MISMATCH", "not a PrivateMapKey");
-  assertEquals((await api.verifyUserSig(plain, "alice", { now, userBuf: "any" })).userBuf, undefined);
+  await assertRejects(
+    () => api.verifyPrivateMapKey(plain, "alice", { now }),
+    "ERR_USERSIG_USERBUF_MISMATCH",
+    "not a PrivateMapKey",
+  );
+  assertEquals(
+    (await api.verifyUserSig(plain, "alice", { now, userBuf: "any" })).userBuf,
+    undefined,
+  );
 });
 
 test("ERR_PRIVATEMAPKEY_ROOM_MISMATCH and ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED", async () => {
-  const numeric = await api.genPrivateMapKey("alice", 300, 10000, Privilege.EnterRoom | Privilege.SendAudio, { now: T });
+  const numeric = await api.genPrivateMapKey(
+    "alice",
+    300,
+    10000,
+    Privilege.EnterRoom | Privilege.SendAudio,
+    { now: T },
+  );
   const named = await api.genPrivateMapKeyWithStringRoomID("alice", 300, "10000", 255, { now: T });
   const now = T;
-  await assertRejects(() => api.verifyPrivateMapKey(numeric, "alice", { now, roomId: 10001 }), "ERR_PRIVATEMAPKEY_ROOM_MISMATCH");
-  await assertRejects(() => api.verifyPrivateMapKey(numeric, "alice", { now, roomStr: "10000" }), "ERR_PRIVATEMAPKEY_ROOM_MISMATCH");
-  await assertRejects(() => api.verifyPrivateMapKey(named, "alice", { now, roomId: 10000 }), "ERR_PRIVATEMAPKEY_ROOM_MISMATCH");
-  await assertRejects(() => api.verifyPrivateMapKey(named, "alice", { now, roomStr: "1000" }), "ERR_PRIVATEMAPKEY_ROOM_MISMATCH");
-  await api.verifyPrivateMapKey(numeric, "alice", { now, roomId: 10000, privileges: Privilege.EnterRoom | Privilege.SendAudio });
   await assertRejects(
-    () => api.verifyPrivateMapKey(numeric, "alice", { now, privileges: Privilege.EnterRoom | Privilege.SendVideo }),
+    () => api.verifyPrivateMapKey(numeric, "alice", { now, roomId: 10001 }),
+    "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
+  );
+  await assertRejects(
+    () => api.verifyPrivateMapKey(numeric, "alice", { now, roomStr: "10000" }),
+    "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
+  );
+  await assertRejects(
+    () => api.verifyPrivateMapKey(named, "alice", { now, roomId: 10000 }),
+    "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
+  );
+  await assertRejects(
+    () => api.verifyPrivateMapKey(named, "alice", { now, roomStr: "1000" }),
+    "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
+  );
+  await api.verifyPrivateMapKey(numeric, "alice", {
+    now,
+    roomId: 10000,
+    privileges: Privilege.EnterRoom | Privilege.SendAudio,
+  });
+  await assertRejects(
+    () =>
+      api.verifyPrivateMapKey(numeric, "alice", {
+        now,
+        privileges: Privilege.EnterRoom | Privilege.SendVideo,
+      }),
     "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED",
   );
-  await api.verifyPrivateMapKey(named, "alice", { now, roomStr: "10000", privileges: Privilege.All });
+  await api.verifyPrivateMapKey(named, "alice", {
+    now,
+    roomStr: "10000",
+    privileges: Privilege.All,
+  });
 });
 
 test("a PrivateMapKey whose record names another user, app or an earlier expiry is refused", async () => {
   const record = (edit: object) =>
-    encodePrivateMap({ userId: "alice", sdkAppId: APP, roomId: 1, expiresAt: T + 600, privilegeMap: 255, accountType: 0, ...edit });
+    encodePrivateMap({
+      userId: "alice",
+      sdkAppId: APP,
+      roomId: 1,
+      expiresAt: T + 600,
+      privilegeMap: 255,
+      accountType: 0,
+      ...edit,
+    });
   const sign = (edit: object) => api.genUserSigWithUserBuf("alice", 600, record(edit), { now: T });
   const now = T + 100;
   await api.verifyPrivateMapKey(await sign({}), "alice", { now });
-  await assertRejects(async () => api.verifyPrivateMapKey(await sign({ userId: "mallory" }), "alice", { now }), "ERR_USERSIG_IDENTIFIER_MISMATCH");
-  await assertRejects(async () => api.verifyPrivateMapKey(await sign({ sdkAppId: 1 }), "alice", { now }), "ERR_USERSIG_SDKAPPID_MISMATCH");
-  await assertRejects(async () => api.verifyPrivateMapKey(await sign({ expiresAt: T + 99 }), "alice", { now }), "ERR_USERSIG_EXPIRED", "room permission");
-  const garbage = await api.genUserSigWithUserBuf("alice", 600, new Uint8Array([9, 9, 9]), { now: T });
-  await assertRejects(() => api.verifyPrivateMapKey(garbage, "alice", { now }), "ERR_USERSIG_MALFORMED", "PrivateMapKey record");
+  await assertRejects(
+    async () => api.verifyPrivateMapKey(await sign({ userId: "mallory" }), "alice", { now }),
+    "ERR_USERSIG_IDENTIFIER_MISMATCH",
+  );
+  await assertRejects(
+    async () => api.verifyPrivateMapKey(await sign({ sdkAppId: 1 }), "alice", { now }),
+    "ERR_USERSIG_SDKAPPID_MISMATCH",
+  );
+  await assertRejects(
+    async () => api.verifyPrivateMapKey(await sign({ expiresAt: T + 99 }), "alice", { now }),
+    "ERR_USERSIG_EXPIRED",
+    "room permission",
+  );
+  const garbage = await api.genUserSigWithUserBuf("alice", 600, new Uint8Array([9, 9, 9]), {
+    now: T,
+  });
+  await assertRejects(
+    () => api.verifyPrivateMapKey(garbage, "alice", { now }),
+    "ERR_USERSIG_MALFORMED",
+    "PrivateMapKey record",
+  );
 });
 
 test("tampering with any field of a valid ticket is caught", async () => {
-  const original = await documentOf(await api.genPrivateMapKey("alice", 300, 10000, 42, { now: T }));
+  const original = await documentOf(
+    await api.genPrivateMapKey("alice", 300, 10000, 42, { now: T }),
+  );
   const now = T + 10;
   const sig = original["TLS.sig"] as string;
   const flipped = (sig[0] === "A" ? "B" : "A") + sig.slice(1);
@@ -355,7 +499,11 @@ test("tampering with any field of a valid ticket is caught", async () => {
     ["TLS.sdkappid", APP + 1, "ERR_USERSIG_SDKAPPID_MISMATCH"],
     ["TLS.time", T + 1, "ERR_USERSIG_SIGNATURE_INVALID"],
     ["TLS.expire", 301, "ERR_USERSIG_SIGNATURE_INVALID"],
-    ["TLS.userbuf", (userbuf[0] === "A" ? "B" : "A") + userbuf.slice(1), "ERR_USERSIG_SIGNATURE_INVALID"],
+    [
+      "TLS.userbuf",
+      (userbuf[0] === "A" ? "B" : "A") + userbuf.slice(1),
+      "ERR_USERSIG_SIGNATURE_INVALID",
+    ],
     ["TLS.userbuf", undefined, "ERR_USERSIG_SIGNATURE_INVALID"],
     ["TLS.sig", flipped, "ERR_USERSIG_SIGNATURE_INVALID"],
     ["TLS.sig", sig.slice(0, 40) + "AA==", "ERR_USERSIG_SIGNATURE_INVALID"], // 31 bytes
@@ -374,7 +522,9 @@ test("tampering with any field of a valid ticket is caught", async () => {
 test("a ticket parses generically: any key order and white space", async () => {
   const doc = await documentOf(await api.genUserSig("alice", 600, { now: T }));
   const reordered = Object.fromEntries(Object.entries(doc).reverse());
-  await api.verifyUserSig(await ticketWithJson(JSON.stringify(reordered, null, 2)), "alice", { now: T });
+  await api.verifyUserSig(await ticketWithJson(JSON.stringify(reordered, null, 2)), "alice", {
+    now: T,
+  });
 });
 
 test("UserSigError is an Error with a stable code and a cause-free message", async () => {

@@ -34,7 +34,9 @@ function equal(a: unknown, b: unknown): boolean {
 /** Deep equality of plain data: objects, arrays, Uint8Arrays, primitives. */
 export function assertEquals(actual: unknown, expected: unknown, message = ""): void {
   if (!equal(actual, expected)) {
-    throw new Error(`${message ? message + ": " : ""}expected ${show(expected)}, got ${show(actual)}`);
+    throw new Error(
+      `${message ? message + ": " : ""}expected ${show(expected)}, got ${show(actual)}`,
+    );
   }
 }
 
@@ -59,13 +61,19 @@ function check(error: unknown, expected: ErrorClass | string, includes?: string)
  * Runs `fn`, which must throw (synchronously) an instance of `expected` or an
  * error whose `code` is `expected`; returns the error.
  */
-export function assertThrows(fn: () => unknown, expected: ErrorClass | string, includes?: string): Error {
+export function assertThrows(
+  fn: () => unknown,
+  expected: ErrorClass | string,
+  includes?: string,
+): Error {
   try {
     fn();
   } catch (error) {
     return check(error, expected, includes);
   }
-  throw new Error(`expected ${typeof expected === "string" ? expected : expected.name}, nothing thrown`);
+  throw new Error(
+    `expected ${typeof expected === "string" ? expected : expected.name}, nothing thrown`,
+  );
 }
 
 /** Like {@link assertThrows} for an async function (or a sync one that throws). */
@@ -79,7 +87,9 @@ export async function assertRejects(
   } catch (error) {
     return check(error, expected, includes);
   }
-  throw new Error(`expected ${typeof expected === "string" ? expected : expected.name}, nothing thrown`);
+  throw new Error(
+    `expected ${typeof expected === "string" ? expected : expected.name}, nothing thrown`,
+  );
 }
 
 /** Bytes of a hex string. */

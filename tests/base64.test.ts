@@ -24,7 +24,10 @@ test("encodeTicketBase64() swaps + / = for * - _ and round-trips, padded or not"
   for (let n = 0; n <= 100; n++) {
     const bytes = random(n);
     const ticket = encodeTicketBase64(bytes);
-    assertEquals(ticket, encodeBase64(bytes).replace(/\+/g, "*").replace(/\//g, "-").replace(/=/g, "_"));
+    assertEquals(
+      ticket,
+      encodeBase64(bytes).replace(/\+/g, "*").replace(/\//g, "-").replace(/=/g, "_"),
+    );
     assertEquals(decodeTicketBase64(ticket), bytes);
     assertEquals(decodeTicketBase64(ticket.replace(/_+$/, "")), bytes, "without padding");
   }
@@ -33,8 +36,23 @@ test("encodeTicketBase64() swaps + / = for * - _ and round-trips, padded or not"
 test("decodeBase64() rejects text that is not canonical, padded base64", () => {
   for (
     const bad of [
-      "A", "AB", "ABC", "AB=", "A===", "AB=C", "AB==AB==", "ABC*", "ABC-", "AB\n=", "AÀBC",
-      "AB==\n", " ABC", "AB_=", "QR==", "QUJ=", "AB=D",
+      "A",
+      "AB",
+      "ABC",
+      "AB=",
+      "A===",
+      "AB=C",
+      "AB==AB==",
+      "ABC*",
+      "ABC-",
+      "AB\n=",
+      "AÀBC",
+      "AB==\n",
+      " ABC",
+      "AB_=",
+      "QR==",
+      "QUJ=",
+      "AB=D",
     ]
   ) {
     assertEquals(decodeBase64(bad), null, JSON.stringify(bad));

@@ -80,7 +80,10 @@ export async function runTests(
       await Promise.race([
         Promise.resolve().then(c.fn),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)),
+            TIMEOUT_MS,
+          );
         }),
       ]);
       summary.passed++;

@@ -22,9 +22,14 @@ interface OfficialApi {
     privileges: number,
   ): string;
 }
-const Official: new (sdkAppId: number, key: string) => OfficialApi = require("tls-sig-api-v2").Api;
+const Official: new (sdkAppId: number, key: string) => OfficialApi =
+  // The file by name: the package.json names "main" twice, and Bun reads the first.
+  require("tls-sig-api-v2/TLSSigAPIv2.js").Api;
 
-const only = { runtimes: SERVER_RUNTIMES, why: "loads the official CommonJS library and node:zlib" };
+const only = {
+  runtimes: SERVER_RUNTIMES,
+  why: "loads the official CommonJS library and node:zlib",
+};
 const N = 1000;
 
 /** Runs `fn` with Date.now() fixed at unix second `t`, as the official library reads it. */
@@ -65,54 +70,84 @@ function inputs(seed: number) {
   }));
 }
 
-test("official library → ours: 1000 UserSigs and PrivateMapKeys of each room kind verify", async () => {
-  for (const x of inputs(1)) {
-    const theirs = new Official(x.sdkAppId, x.key);
-    const ours = new TLSSigAPIv2(x.sdkAppId, x.key);
-    const now = x.time + 1;
-    const userSig = at(x.time, () => theirs.genUserSig(x.userId, x.expire));
-    await ours.verifyUserSig(userSig, x.userId, { now });
-    const numeric = at(x.time, () => theirs.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges));
-    await ours.verifyPrivateMapKey(numeric, x.userId, { now, roomId: x.roomId, privileges: x.privileges });
-    const named = at(x.time, () =>
-      theirs.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges)
-    );
-    await ours.verifyPrivateMapKey(named, x.userId, { now, roomStr: x.roomStr });
-  }
-}, only);
-
-test("ours → official format: 1000 inputs give the same JSON text, records and zlib-readable tickets", async () => {
-  for (const x of inputs(2)) {
-    const theirs = new Official(x.sdkAppId, x.key);
-    const ours = new TLSSigAPIv2(x.sdkAppId, x.key);
-    const options = { now: x.time };
-    const pairs: [string, string][] = [
-      [
-        at(x.time, () => theirs.genUserSig(x.userId, x.expire)),
-        await ours.genUserSig(x.userId, x.expire, options),
-      ],
-      [
-        at(x.time, () => theirs.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges)),
-        await ours.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges, options),
-      ],
-      [
-        at(x.time, () =>
-          theirs.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges)
-        ),
-        await ours.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges, options),
-      ],
-    ];
-    for (const [official, mine] of pairs) {
-      const json = inflateSync(ticketBytes(mine)).toString("utf8");
-      assertEquals(json, decodeUserSig(official).json);
-      assertEquals(decodeUserSig(mine).privateMap, decodeUserSig(official).privateMap);
+test(
+  "official library → ours: 1000 UserSigs and PrivateMapKeys of each room kind verify",
+  async () => {
+    for (const x of inputs(1)) {
+      const theirs = new Official(x.sdkAppId, x.key);
+      const ours = new TLSSigAPIv2(x.sdkAppId, x.key);
+      const now = x.time + 1;
+      const userSig = at(x.time, () => theirs.genUserSig(x.userId, x.expire));
+      await ours.verifyUserSig(userSig, x.userId, { now });
+      const numeric = at(
+        x.time,
+        () => theirs.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges),
+      );
+      await ours.verifyPrivateMapKey(numeric, x.userId, {
+        now,
+        roomId: x.roomId,
+        privileges: x.privileges,
+      });
+      const named = at(
+        x.time,
+        () => theirs.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges),
+      );
+      await ours.verifyPrivateMapKey(named, x.userId, { now, roomStr: x.roomStr });
     }
-  }
-}, only);
+  },
+  only,
+);
+
+test(
+  "ours → official format: 1000 inputs give the same JSON text, records and zlib-readable tickets",
+  async () => {
+    for (const x of inputs(2)) {
+      const theirs = new Official(x.sdkAppId, x.key);
+      const ours = new TLSSigAPIv2(x.sdkAppId, x.key);
+      const options = { now: x.time };
+      const pairs: [string, string][] = [
+        [
+          at(x.time, () => theirs.genUserSig(x.userId, x.expire)),
+          await ours.genUserSig(x.userId, x.expire, options),
+        ],
+        [
+          at(x.time, () => theirs.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges)),
+          await ours.genPrivateMapKey(x.userId, x.expire, x.roomId, x.privileges, options),
+        ],
+        [
+          at(
+            x.time,
+            () =>
+              theirs.genPrivateMapKeyWithStringRoomID(x.userId, x.expire, x.roomStr, x.privileges),
+          ),
+          await ours.genPrivateMapKeyWithStringRoomID(
+            x.userId,
+            x.expire,
+            x.roomStr,
+            x.privileges,
+            options,
+          ),
+        ],
+      ];
+      for (const [official, mine] of pairs) {
+        const json = inflateSync(ticketBytes(mine)).toString("utf8");
+        assertEquals(json, decodeUserSig(official).json);
+        assertEquals(decodeUserSig(mine).privateMap, decodeUserSig(official).privateMap);
+      }
+    }
+  },
+  only,
+);
 
 test("node:zlib agrees with our inflater on every level and strategy", () => {
   const r = rng(3);
-  const strategies = [zlib.Z_DEFAULT_STRATEGY, zlib.Z_FILTERED, zlib.Z_HUFFMAN_ONLY, zlib.Z_RLE, zlib.Z_FIXED];
+  const strategies = [
+    zlib.Z_DEFAULT_STRATEGY,
+    zlib.Z_FILTERED,
+    zlib.Z_HUFFMAN_ONLY,
+    zlib.Z_RLE,
+    zlib.Z_FIXED,
+  ];
   for (let i = 0; i < 400; i++) {
     const n = Math.floor(r() * 5000);
     const spread = 1 + Math.floor(r() * 255);
@@ -124,32 +159,40 @@ test("node:zlib agrees with our inflater on every level and strategy", () => {
   }
 }, only);
 
-test("our inflater accepts a corrupted stream only where node:zlib reads the same bytes from it", () => {
-  const r = rng(4);
-  let refused = 0, accepted = 0;
-  for (let i = 0; i < 5000; i++) {
-    const input = new TextEncoder().encode("ticket-like text, TLS.identifier ".repeat(1 + (i % 20)));
-    const stream = new Uint8Array(i % 2 ? zlibDeflate(input) : deflateSync(input, { level: i % 10 }));
-    for (let k = 0; k < 1 + (i % 3); k++) {
-      stream[Math.floor(r() * stream.length)] ^= 1 << Math.floor(r() * 8);
+test(
+  "our inflater accepts a corrupted stream only where node:zlib reads the same bytes from it",
+  () => {
+    const r = rng(4);
+    let refused = 0, accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const input = new TextEncoder().encode(
+        "ticket-like text, TLS.identifier ".repeat(1 + (i % 20)),
+      );
+      const stream = new Uint8Array(
+        i % 2 ? zlibDeflate(input) : deflateSync(input, { level: i % 10 }),
+      );
+      for (let k = 0; k < 1 + (i % 3); k++) {
+        stream[Math.floor(r() * stream.length)] ^= 1 << Math.floor(r() * 8);
+      }
+      let theirs: Uint8Array | null = null, ours: Uint8Array | null = null;
+      try {
+        theirs = new Uint8Array(inflateSync(stream));
+      } catch { /* refused */ }
+      try {
+        ours = zlibInflate(stream, 65536);
+      } catch (error) {
+        assert(error instanceof UserSigError, String(error));
+      }
+      if (ours !== null) {
+        assert(theirs !== null, "we accepted what zlib refuses");
+        assertEquals(ours, theirs);
+        accepted++;
+      } else refused++;
     }
-    let theirs: Uint8Array | null = null, ours: Uint8Array | null = null;
-    try {
-      theirs = new Uint8Array(inflateSync(stream));
-    } catch { /* refused */ }
-    try {
-      ours = zlibInflate(stream, 65536);
-    } catch (error) {
-      assert(error instanceof UserSigError, String(error));
-    }
-    if (ours !== null) {
-      assert(theirs !== null, "we accepted what zlib refuses");
-      assertEquals(ours, theirs);
-      accepted++;
-    } else refused++;
-  }
-  assert(refused > 1000, `refused ${refused}, accepted ${accepted}`);
-}, only);
+    assert(refused > 1000, `refused ${refused}, accepted ${accepted}`);
+  },
+  only,
+);
 
 test("a raw deflate or gzip stream is not a ticket", () => {
   const input = new TextEncoder().encode('{"TLS.ver":"2.0"}');

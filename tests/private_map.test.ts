@@ -31,7 +31,14 @@ test("encodePrivateMap() writes the vectors' records byte for byte", () => {
       accountType: 0,
     });
     assertEquals(toHex(bytes), v.userBufHex, v.name);
-    assertEquals(decodePrivateMap(bytes), { userId: v.userId, sdkAppId: v.sdkAppId, ...room, expiresAt: v.time + v.expire, privilegeMap: v.privilegeMap, accountType: 0 });
+    assertEquals(decodePrivateMap(bytes), {
+      userId: v.userId,
+      sdkAppId: v.sdkAppId,
+      ...room,
+      expiresAt: v.time + v.expire,
+      privilegeMap: v.privilegeMap,
+      accountType: 0,
+    });
   }
 });
 
@@ -55,10 +62,22 @@ test("encodePrivateMap() refuses both or neither room and each bad field", () =>
   assertThrows(() => encodePrivateMap({ ...map, userId: "" }), RangeError, "map.userId");
   assertThrows(() => encodePrivateMap({ ...map, sdkAppId: 0 }), RangeError, "sdkAppId");
   assertThrows(() => encodePrivateMap({ ...map, roomId: 0 }), RangeError, "map.roomId");
-  assertThrows(() => encodePrivateMap({ ...map, roomId: undefined, roomStr: "" }), RangeError, "map.roomStr");
+  assertThrows(
+    () => encodePrivateMap({ ...map, roomId: undefined, roomStr: "" }),
+    RangeError,
+    "map.roomStr",
+  );
   assertThrows(() => encodePrivateMap({ ...map, expiresAt: -1 }), RangeError, "map.expiresAt");
-  assertThrows(() => encodePrivateMap({ ...map, privilegeMap: 0.5 }), TypeError, "map.privilegeMap");
-  assertThrows(() => encodePrivateMap({ ...map, accountType: 2 ** 32 }), RangeError, "map.accountType");
+  assertThrows(
+    () => encodePrivateMap({ ...map, privilegeMap: 0.5 }),
+    TypeError,
+    "map.privilegeMap",
+  );
+  assertThrows(
+    () => encodePrivateMap({ ...map, accountType: 2 ** 32 }),
+    RangeError,
+    "map.accountType",
+  );
 });
 
 test("decodePrivateMap() refuses records that do not add up", () => {
@@ -72,7 +91,10 @@ test("decodePrivateMap() refuses records that do not add up", () => {
     [stringRoom.subarray(0, stringRoom.length - 1), "room length"],
     [new Uint8Array([...stringRoom, 0]), "room length"],
     [fromHex("000002ffff" + "00".repeat(20)), "not UTF-8"],
-    [new Uint8Array([...stringRoom.subarray(0, stringRoom.length - 3), 0xc3, 0x28, 0x41]), "not UTF-8"],
+    [
+      new Uint8Array([...stringRoom.subarray(0, stringRoom.length - 3), 0xc3, 0x28, 0x41]),
+      "not UTF-8",
+    ],
     [fromHex("0000ff"), "too short"],
   ];
   for (const [bytes, message] of cases) {

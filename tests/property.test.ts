@@ -10,6 +10,7 @@ const T = 1_700_000_000;
 
 /** User ids the format allows: 1..32 UTF-8 bytes, no control characters. */
 const userId = fc.string({ unit: "grapheme", minLength: 1, maxLength: 32 })
+  // deno-lint-ignore no-control-regex
   .filter((s) => !/[\u0000-\u001f\u007f]/.test(s) && new TextEncoder().encode(s).length <= 32);
 
 /** Runs `body`, which may throw only UserSigError. */
@@ -31,7 +32,10 @@ test("property: any valid input round-trips through gen and verify", async () =>
         const ticket = userBuf === undefined
           ? await api.genUserSig(id, expire, { now: T })
           : await api.genUserSigWithUserBuf(id, expire, userBuf, { now: T });
-        const claims = await api.verifyUserSig(ticket, id, { now: T, userBuf: userBuf ?? undefined });
+        const claims = await api.verifyUserSig(ticket, id, {
+          now: T,
+          userBuf: userBuf ?? undefined,
+        });
         assertEquals([claims.userId, claims.expire, claims.userBuf], [id, expire, userBuf]);
         assertEquals(decodeUserSig(ticket).userId, id);
       },
@@ -46,14 +50,18 @@ test("property: any PrivateMapKey round-trips with its room and privileges", asy
       userId,
       fc.oneof(
         fc.integer({ min: 1, max: 4294967294 }).map((roomId) => ({ roomId })),
-        fc.string({ minLength: 1, maxLength: 64 }).filter((s) => new TextEncoder().encode(s).length <= 64)
+        fc.string({ minLength: 1, maxLength: 64 }).filter((s) =>
+          new TextEncoder().encode(s).length <= 64
+        )
           .map((roomStr) => ({ roomStr })),
       ),
       fc.integer({ min: 0, max: 4294967295 }),
       async (id, room, privileges) => {
         const ticket = "roomId" in room
           ? await api.genPrivateMapKey(id, 300, room.roomId, privileges, { now: T })
-          : await api.genPrivateMapKeyWithStringRoomID(id, 300, room.roomStr, privileges, { now: T });
+          : await api.genPrivateMapKeyWithStringRoomID(id, 300, room.roomStr, privileges, {
+            now: T,
+          });
         const claims = await api.verifyPrivateMapKey(ticket, id, { now: T, ...room, privileges });
         assertEquals(claims.privateMap.privilegeMap, privileges);
       },
@@ -71,7 +79,17 @@ test("property: random text into verifyUserSig() and decodeUserSig() throws only
         fc.uint8Array({ maxLength: 300 }).map((b) => encodeTicketBase64(b)),
         fc.json().map((j) => encodeTicketBase64(zlibDeflate(new TextEncoder().encode(j)))),
         fc.dictionary(
-          fc.constantFrom("TLS.ver", "TLS.identifier", "TLS.sdkappid", "TLS.time", "TLS.expire", "TLS.sig", "TLS.userbuf", "TLS.sdk_appid", "TLS.expire_after"),
+          fc.constantFrom(
+            "TLS.ver",
+            "TLS.identifier",
+            "TLS.sdkappid",
+            "TLS.time",
+            "TLS.expire",
+            "TLS.sig",
+            "TLS.userbuf",
+            "TLS.sdk_appid",
+            "TLS.expire_after",
+          ),
           fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.constant("2.0")),
         ).map((d) => encodeTicketBase64(zlibDeflate(new TextEncoder().encode(JSON.stringify(d))))),
       ),
@@ -84,22 +102,23 @@ test("property: random text into verifyUserSig() and decodeUserSig() throws only
   );
 });
 
-test("property: a ticket with any one character changed is never accepted as another", async () => {
+test("property: a ticket with any one character changed is refused or says exactly the same", async () => {
+  // Deflate is not canonical (the padding bits after the last code are
+  // ignored), so an edit may leave the document as it was; it must never
+  // change what a verified ticket says.
   const ticket = await api.genPrivateMapKey("alice", 300, 10000, 255, { now: T });
+  const original = await api.verifyPrivateMapKey(ticket, "alice", { now: T });
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-_";
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 0, max: ticket.length - 1 }),
       fc.constantFrom(...alphabet),
       async (at, c) => {
-        fc.pre(ticket[at] !== c);
         const changed = ticket.slice(0, at) + c + ticket.slice(at + 1);
-        let accepted = false;
         await onlyUserSigError(async () => {
-          await api.verifyPrivateMapKey(changed, "alice", { now: T });
-          accepted = true;
+          const claims = await api.verifyPrivateMapKey(changed, "alice", { now: T });
+          assertEquals(claims, original, `edit at ${at}`);
         });
-        assert(!accepted, `accepted an edit at ${at}`);
       },
     ),
     { numRuns: 1000 },

@@ -43,7 +43,9 @@ export function ticketOf(zlib: Uint8Array): string {
 }
 
 async function pipe(bytes: Uint8Array, stream: GenericTransformStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream));
+  const out = new Response(
+    new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream),
+  );
   return new Uint8Array(await out.arrayBuffer());
 }
 

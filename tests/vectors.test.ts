@@ -17,7 +17,13 @@ function regenerate(v: V2Vector): Promise<string> {
   if (v.kind === "PrivateMapKey") {
     return v.roomStr === undefined
       ? api.genPrivateMapKey(v.userId, v.expire, v.roomId!, v.privilegeMap!, options)
-      : api.genPrivateMapKeyWithStringRoomID(v.userId, v.expire, v.roomStr, v.privilegeMap!, options);
+      : api.genPrivateMapKeyWithStringRoomID(
+        v.userId,
+        v.expire,
+        v.roomStr,
+        v.privilegeMap!,
+        options,
+      );
   }
   const userBuf = userBufOf(v);
   return userBuf === undefined

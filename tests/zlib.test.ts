@@ -51,10 +51,18 @@ test("zlibInflate() reads its own output and standard zlib's (dynamic Huffman) o
 test("zlibInflate() reads stored blocks, including several and an empty final one", () => {
   const data = text("stored block data");
   const block = (final: number, bytes: Uint8Array) => [
-    final, bytes.length & 255, bytes.length >> 8, ~bytes.length & 255, (~bytes.length >> 8) & 255,
+    final,
+    bytes.length & 255,
+    bytes.length >> 8,
+    ~bytes.length & 255,
+    (~bytes.length >> 8) & 255,
     ...bytes,
   ];
-  const body = [...block(0, data.subarray(0, 5)), ...block(0, data.subarray(5)), ...block(1, new Uint8Array(0))];
+  const body = [
+    ...block(0, data.subarray(0, 5)),
+    ...block(0, data.subarray(5)),
+    ...block(1, new Uint8Array(0)),
+  ];
   const check = zlibDeflate(data).slice(-4); // the Adler-32 of data
   const stream = new Uint8Array([0x78, 0x01, ...body, ...check]);
   assertEquals(zlibInflate(stream, CAP), data);
@@ -87,7 +95,12 @@ test("zlibInflate() rejects a bad checksum, a bad header, a preset dictionary an
 });
 
 test("zlibInflate() rejects every truncation of a valid stream", async () => {
-  for (const stream of [zlibDeflate(text("truncate me ".repeat(20))), await standardDeflate(text("x".repeat(500) + "yz"))]) {
+  for (
+    const stream of [
+      zlibDeflate(text("truncate me ".repeat(20))),
+      await standardDeflate(text("x".repeat(500) + "yz")),
+    ]
+  ) {
     for (let n = 0; n < stream.length; n++) {
       assertThrows(() => zlibInflate(stream.subarray(0, n), CAP), "ERR_USERSIG_MALFORMED");
     }
@@ -125,30 +138,63 @@ const code = (value: number, count: number): [number, number] => {
 
 test("zlibInflate() rejects invalid block types, codes, lengths and distances", () => {
   rejects(stream([1, 1], [3, 2]), "invalid block type");
-  rejects(new Uint8Array([0x78, 0x01, 0x01, 5, 0, 5, 0, 1, 2, 3, 4, 5, 0, 0, 0, 0]), "length check");
+  rejects(
+    new Uint8Array([0x78, 0x01, 0x01, 5, 0, 5, 0, 1, 2, 3, 4, 5, 0, 0, 0, 0]),
+    "length check",
+  );
   // Fixed block: length 3 (symbol 257, code 0000001), distance 1 (code 00000), with no output yet.
   rejects(stream([1, 1], [1, 2], code(1, 7), code(0, 5)), "distance too far back");
   // Fixed block: the reserved length symbol 286 (code 11000110).
   rejects(stream([1, 1], [1, 2], code(0xc6, 8)), "invalid length symbol");
   // Fixed block: the reserved distance symbol 30 after a literal.
-  rejects(stream([1, 1], [1, 2], code(0x30 + 65, 8), code(1, 7), code(30, 5)), "invalid distance symbol");
+  rejects(
+    stream([1, 1], [1, 2], code(0x30 + 65, 8), code(1, 7), code(30, 5)),
+    "invalid distance symbol",
+  );
   // Dynamic block declaring 287 literal/length codes.
   rejects(stream([1, 1], [2, 2], [30, 5], [0, 5], [15, 4]), "too many length or distance codes");
   // Dynamic block whose code-length code gives all 19 symbols length 1.
   const allOnes: [number, number][] = Array.from({ length: 19 }, () => [1, 3]);
   rejects(stream([1, 1], [2, 2], [0, 5], [0, 5], [15, 4], ...allOnes), "over-subscribed");
   // Dynamic block whose code-length code is incomplete (one symbol of length 2).
-  rejects(stream([1, 1], [2, 2], [0, 5], [0, 5], [0, 4], [2, 3], [0, 3], [0, 3], [0, 3]), "incomplete code-length code");
+  rejects(
+    stream([1, 1], [2, 2], [0, 5], [0, 5], [0, 4], [2, 3], [0, 3], [0, 3], [0, 3]),
+    "incomplete code-length code",
+  );
   // Dynamic block starting its code lengths with "repeat previous" (symbol 16).
   // Code-length code: symbols 16 and 17, length 1 each (order: 16, 17, 18, 0).
-  rejects(stream([1, 1], [2, 2], [0, 5], [0, 5], [0, 4], [1, 3], [1, 3], [0, 3], [0, 3], [0, 1]), "repeat with no previous length");
+  rejects(
+    stream([1, 1], [2, 2], [0, 5], [0, 5], [0, 4], [1, 3], [1, 3], [0, 3], [0, 3], [0, 1]),
+    "repeat with no previous length",
+  );
   // Dynamic block where end-of-block (symbol 256) has no code: 138 + 119 zeros (symbol 18 twice).
   // Code-length code: 18 and 0 with length 1 (order index 2 and 3).
-  rejects(stream([1, 1], [2, 2], [0, 5], [0, 5], [0, 4], [0, 3], [0, 3], [1, 3], [1, 3], [1, 1], [127, 7], [1, 1], [108, 7], [0, 1]), "no end-of-block code");
+  rejects(
+    stream(
+      [1, 1],
+      [2, 2],
+      [0, 5],
+      [0, 5],
+      [0, 4],
+      [0, 3],
+      [0, 3],
+      [1, 3],
+      [1, 3],
+      [1, 1],
+      [127, 7],
+      [1, 1],
+      [108, 7],
+      [0, 1],
+    ),
+    "no end-of-block code",
+  );
 });
 
 test("zlibInflate() throws nothing but UserSigError on random bytes and random edits", async () => {
-  const valid = [zlibDeflate(text("some text ".repeat(40))), await standardDeflate(text("other text ".repeat(40)))];
+  const valid = [
+    zlibDeflate(text("some text ".repeat(40))),
+    await standardDeflate(text("other text ".repeat(40))),
+  ];
   for (let i = 0; i < 3000; i++) {
     let input: Uint8Array;
     if (i % 2 === 0) {
