@@ -2,6 +2,8 @@
 // Chromium.
 import "./api.test.ts";
 import "./base64.test.ts";
+import "./legacy.test.ts";
+import "./legacy_keys.test.ts";
 import "./private_map.test.ts";
 import "./property.test.ts";
 import "./vectors.test.ts";

@@ -1,3 +1,4 @@
 // The server suite: files that need Node's built-in modules, npm packages
 // with native parts, or subprocesses. Runs in Deno, Node and Bun.
+import "./legacy_node.test.ts";
 import "./official.test.ts";
