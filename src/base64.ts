@@ -27,19 +27,19 @@ function alphabet(chars: string, pad: string): Alphabet {
 const standard = alphabet(STANDARD, "=");
 const ticket = alphabet(TICKET, "_");
 
-function encode(bytes: Uint8Array, a: Alphabet): string {
+function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
   const { pairs, chars, pad } = a;
-  const whole = bytes.length - (bytes.length % 3);
+  const whole = length - (length % 3);
   let out = "";
   let i = 0;
   for (; i < whole; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     out += pairs[n >> 12] + pairs[n & 4095];
   }
-  if (bytes.length - whole === 1) {
+  if (length - whole === 1) {
     const n = bytes[i] << 4;
     out += pairs[n] + pad + pad;
-  } else if (bytes.length - whole === 2) {
+  } else if (length - whole === 2) {
     const n = (bytes[i] << 8) | bytes[i + 1];
     out += pairs[n >> 4] + chars[(n & 15) << 2] + pad;
   }
@@ -93,7 +93,7 @@ function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array<Arr
 
 /** Standard, padded base64 of `bytes`. */
 export function encodeBase64(bytes: Uint8Array): string {
-  return encode(bytes, standard);
+  return encode(bytes, bytes.length, standard);
 }
 
 /** Bytes of canonical, padded standard base64, or null. */
@@ -101,9 +101,9 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
   return decode(text, standard, false);
 }
 
-/** The ticket alphabet (`* - _` for `+ / =`), padding kept. */
-export function encodeTicketBase64(bytes: Uint8Array): string {
-  return encode(bytes, ticket);
+/** The first `length` bytes in the ticket alphabet (`* - _` for `+ / =`), padding kept. */
+export function encodeTicketBase64(bytes: Uint8Array, length: number = bytes.length): string {
+  return encode(bytes, length, ticket);
 }
 
 /** Bytes of canonical ticket-alphabet text, with or without padding, or null. */

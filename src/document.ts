@@ -4,10 +4,10 @@
 // telling the two format versions apart.
 
 import { decodeBase64, decodeTicketBase64, encodeTicketBase64 } from "./base64.ts";
-import { zlibDeflate } from "./deflate.ts";
+import { deflateBound, deflateInto } from "./deflate.ts";
 import { malformed, UserSigError } from "./errors.ts";
 import { zlibInflate } from "./inflate.ts";
-import { fromUtf8, U32_MAX, utf8 } from "./validate.ts";
+import { fromUtf8, U32_MAX, writeUtf8 } from "./validate.ts";
 
 /** The longest ticket read, in characters; real ones are a few hundred. */
 export const MAX_TICKET_LENGTH = 16384;
@@ -40,13 +40,29 @@ export function signedContentV2(
   return userBufBase64 === undefined ? head : `${head}TLS.userbuf:${userBufBase64}\n`;
 }
 
+// Scratch space for writing tickets, reused: writing is synchronous.
+let jsonBytes = new Uint8Array(1024);
+let zlibBytes = new Uint8Array(deflateBound(1024));
+
+/** A ticket holding the JSON document `json`: zlib, then the ticket alphabet. */
+export function encodeTicket(json: string): string {
+  let n = writeUtf8(json, jsonBytes);
+  if (n < 0) {
+    jsonBytes = new Uint8Array(json.length * 3);
+    zlibBytes = new Uint8Array(deflateBound(jsonBytes.length));
+    n = writeUtf8(json, jsonBytes);
+  }
+  return encodeTicketBase64(zlibBytes, deflateInto(jsonBytes, n, zlibBytes));
+}
+
 /** A v2 ticket from its fields, in the official Node library's key order. */
 export function writeTicketV2(f: Omit<V2Fields, "version" | "userBuf">): string {
-  const json = `{"TLS.ver":"2.0","TLS.identifier":${JSON.stringify(f.userId)}` +
-    `,"TLS.sdkappid":${f.sdkAppId},"TLS.time":${f.time},"TLS.expire":${f.expire}` +
-    (f.userBufBase64 === undefined ? "" : `,"TLS.userbuf":"${f.userBufBase64}"`) +
-    `,"TLS.sig":"${f.signature}"}`;
-  return encodeTicketBase64(zlibDeflate(utf8(json)));
+  return encodeTicket(
+    `{"TLS.ver":"2.0","TLS.identifier":${JSON.stringify(f.userId)}` +
+      `,"TLS.sdkappid":${f.sdkAppId},"TLS.time":${f.time},"TLS.expire":${f.expire}` +
+      (f.userBufBase64 === undefined ? "" : `,"TLS.userbuf":"${f.userBufBase64}"`) +
+      `,"TLS.sig":"${f.signature}"}`,
+  );
 }
 
 /** A ticket's JSON text and parsed document. */

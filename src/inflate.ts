@@ -17,10 +17,17 @@ import {
 const MAX_BITS = 15;
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
-/** A canonical Huffman code: how many codes of each length, symbols in order. */
+const FAST_BITS = 9;
+
+/**
+ * A canonical Huffman code: how many codes of each length, symbols in
+ * order, and a table that decodes codes of up to FAST_BITS bits at once
+ * (`length << 16 | symbol`, 0 for a longer or unused code).
+ */
 interface Huffman {
   count: Uint16Array;
   symbol: Uint16Array;
+  fast: Int32Array;
 }
 
 function fail(what: string): UserSigError {
@@ -46,11 +53,27 @@ function build(h: Huffman, lengths: Uint8Array, from: number, n: number): number
   for (let s = 0; s < n; s++) {
     if (lengths[from + s] !== 0) h.symbol[offs[lengths[from + s]]++] = s;
   }
+  // Symbols in canonical order take consecutive codes, length by length.
+  h.fast.fill(0);
+  let code = 0, index = 0;
+  for (let len = 1; len <= FAST_BITS; len++) {
+    for (let k = 0; k < h.count[len]; k++, code++) {
+      let reversed = 0;
+      for (let b = 0; b < len; b++) reversed |= ((code >> b) & 1) << (len - 1 - b);
+      const entry = (len << 16) | h.symbol[index++];
+      for (let j = reversed; j < 1 << FAST_BITS; j += 1 << len) h.fast[j] = entry;
+    }
+    code <<= 1;
+  }
   return left;
 }
 
 function huffman(): Huffman {
-  return { count: new Uint16Array(MAX_BITS + 1), symbol: new Uint16Array(288) };
+  return {
+    count: new Uint16Array(MAX_BITS + 1),
+    symbol: new Uint16Array(288),
+    fast: new Int32Array(1 << FAST_BITS),
+  };
 }
 
 const fixedLit = huffman();
@@ -82,7 +105,29 @@ class Reader {
     return val & ((1 << need) - 1);
   }
 
+  /** Bytes not yet consumed, counting whole bytes still in the bit buffer. */
+  get unread(): number {
+    return this.pos - (this.bitCount >>> 3);
+  }
+
   decode(h: Huffman): number {
+    const { input } = this;
+    while (this.bitCount <= 24 && this.pos < input.length) {
+      this.bitBuf |= input[this.pos++] << this.bitCount;
+      this.bitCount += 8;
+    }
+    const entry = h.fast[this.bitBuf & ((1 << FAST_BITS) - 1)];
+    if (entry !== 0) {
+      const len = entry >>> 16;
+      if (len > this.bitCount) throw fail("truncated");
+      this.bitBuf >>>= len;
+      this.bitCount -= len;
+      return entry & 0xffff;
+    }
+    return this.decodeSlowly(h);
+  }
+
+  decodeSlowly(h: Huffman): number {
     let code = 0, first = 0, index = 0;
     for (let len = 1; len <= MAX_BITS; len++) {
       code |= this.bits(1);
@@ -105,6 +150,7 @@ class Reader {
   }
 
   stored(): void {
+    this.pos = this.unread; // whole bytes read ahead go back; the partial one is padding
     this.bitBuf = 0;
     this.bitCount = 0;
     const { input } = this;
@@ -205,7 +251,7 @@ export function zlibInflate(input: Uint8Array, cap: number): Uint8Array {
     else if (type === 2) r.dynamic();
     else throw fail("invalid block type");
   } while (!last);
-  const p = r.pos;
+  const p = r.unread;
   if (p + 4 !== input.length) {
     throw fail(p + 4 > input.length ? "truncated" : "data after the checksum");
   }

@@ -12,6 +12,7 @@ import {
   fromUtf8,
   integer,
   U32_MAX,
+  utf8,
 } from "./validate.ts";
 
 /**
@@ -59,7 +60,7 @@ export interface PrivateMap {
  */
 export function encodePrivateMap(map: PrivateMap): Uint8Array {
   if (typeof map !== "object" || map === null) throw new TypeError("map must be an object");
-  const account = checkUserId(map.userId, "map.userId");
+  const account = utf8(checkUserId(map.userId, "map.userId"));
   const sdkAppId = checkSdkAppId(map.sdkAppId);
   const hasId = map.roomId !== undefined, hasStr = map.roomStr !== undefined;
   if (hasId === hasStr) throw new TypeError("map must have exactly one of roomId and roomStr");

@@ -6,9 +6,49 @@
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
-/** UTF-8 bytes of `text`. */
+/** UTF-8 bytes of `text`; ASCII text skips the encoder, which is slow to call in some runtimes. */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text);
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text);
+    out[i] = c;
+  }
+  return out;
+}
+
+/**
+ * Writes the UTF-8 bytes of `text` into `out` from offset 0 and returns how
+ * many were written, or -1 when `out` is too small.
+ */
+export function writeUtf8(text: string, out: Uint8Array): number {
+  const n = text.length;
+  if (n > out.length) return -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      const { read, written } = encoder.encodeInto(text, out);
+      return read === n ? written : -1;
+    }
+    out[i] = c;
+  }
+  return n;
+}
+
+/** The UTF-8 length of `text`, without encoding it. */
+export function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) length += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 2; // a pair: 4 bytes for 2 units
+      i++;
+    } else length += 2; // 3 bytes, or a lone surrogate as U+FFFD
+  }
+  return length;
 }
 
 /** Text of strict UTF-8 `bytes`, or null when they are not valid UTF-8. */
@@ -47,21 +87,21 @@ export function checkSdkAppId(value: unknown): number {
   return integer("sdkAppId", value, 1, U32_MAX);
 }
 
-/** Checks a UserID and returns its UTF-8 bytes. */
-export function checkUserId(value: unknown, name = "userId"): Uint8Array {
+/** Checks a UserID: 1 to 32 UTF-8 bytes, no control characters. */
+export function checkUserId(value: unknown, name = "userId"): string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
   if (value.length === 0) throw new RangeError(`${name} must not be empty`);
   // deno-lint-ignore no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new RangeError(`${name} must not contain control characters`);
   }
-  const bytes = utf8(value);
-  if (bytes.length > MAX_USER_ID_BYTES) {
+  const length = utf8Length(value);
+  if (length > MAX_USER_ID_BYTES) {
     throw new RangeError(
-      `${name} must be at most ${MAX_USER_ID_BYTES} UTF-8 bytes, got ${bytes.length}`,
+      `${name} must be at most ${MAX_USER_ID_BYTES} UTF-8 bytes, got ${length}`,
     );
   }
-  return bytes;
+  return value;
 }
 
 /** Checks a string room id and returns its UTF-8 bytes. */

@@ -143,10 +143,9 @@ export function fixedLiteralLengths(): Uint8Array {
   return lengths;
 }
 
-/** Adler-32 of `bytes` (RFC 1950). */
-export function adler32(bytes: Uint8Array): number {
+/** Adler-32 (RFC 1950) of the first `n` bytes. */
+export function adler32(bytes: Uint8Array, n: number = bytes.length): number {
   let a = 1, b = 0;
-  const n = bytes.length;
   let i = 0;
   while (i < n) {
     const stop = Math.min(n, i + 3800);
