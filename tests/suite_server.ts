@@ -1,4 +1,6 @@
 // The server suite: files that need Node's built-in modules, npm packages
 // with native parts, or subprocesses. Runs in Deno, Node and Bun.
+import "./browser_page.test.ts";
+import "./cli.test.ts";
 import "./legacy_node.test.ts";
 import "./official.test.ts";

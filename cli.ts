@@ -1,0 +1,91 @@
+#!/usr/bin/env -S deno run --allow-read --allow-env
+/**
+ * The `usersig` command: issue, check and read Tencent Cloud IM / TRTC
+ * tickets from a terminal.
+ *
+ * ```sh
+ * deno run --allow-read --allow-env jsr:@usersig/usersig/cli --help
+ * deno run jsr:@usersig/usersig/cli inspect eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS...
+ * TENCENT_SECRET_KEY=... deno run --allow-env jsr:@usersig/usersig/cli gen --sdkappid 1400000000 --user alice
+ * ```
+ *
+ * - `gen --sdkappid N --user U [--expire S]` prints a UserSig.
+ * - `privatemapkey --sdkappid N --user U (--room N | --room-str S) --privileges LIST|N [--expire S]`
+ *   prints a PrivateMapKey.
+ * - `verify --sdkappid N --user U TICKET` exits 0 with the claims, or 1 with
+ *   the error code and the reason.
+ * - `inspect TICKET` reads a ticket (v2 or v1) without a key.
+ *
+ * `--json` and `--help` work on every command. The secret key comes from
+ * `--key-file PATH`, the `TENCENT_SECRET_KEY` environment variable, or a
+ * prompt that does not echo — never from an argument, which the shell would
+ * keep in its history. Exit status: 0 done, 1 ticket rejected or unreadable,
+ * 2 bad usage.
+ *
+ * @module
+ */
+
+import { type CliIo, runCli } from "./src/cli/main.ts";
+import { collectSecret } from "./src/cli/key.ts";
+
+const encoder = new TextEncoder();
+
+function writeAll(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
+  let bytes = encoder.encode(text);
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+async function* stdinChunks(limit = 65536): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8Array(4096);
+  for (let total = 0; total < limit;) {
+    const n = await Deno.stdin.read(buffer);
+    if (n === null) return;
+    total += n;
+    yield buffer.slice(0, n);
+  }
+}
+
+async function readSecret(prompt: string): Promise<string | null> {
+  if (!Deno.stdin.isTerminal()) {
+    // Piped input: its first line is the key.
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of stdinChunks()) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.includes("\n")) break;
+    }
+    const line = text.split(/\r?\n/)[0];
+    return line.trim() === "" ? null : line;
+  }
+  Deno.stdin.setRaw(true); // before the prompt shows: nothing typed after it is echoed
+  writeAll(Deno.stderr, prompt);
+  try {
+    return await collectSecret(stdinChunks());
+  } finally {
+    Deno.stdin.setRaw(false);
+    writeAll(Deno.stderr, "\n");
+  }
+}
+
+const io: CliIo = {
+  stdout: (text) => writeAll(Deno.stdout, text),
+  stderr: (text) => writeAll(Deno.stderr, text),
+  env(name) {
+    try {
+      return Deno.env.get(name);
+    } catch {
+      return undefined; // no --allow-env: as if unset
+    }
+  },
+  readTextFile: (path) => Deno.readTextFile(path),
+  readSecret,
+  now: () => Math.floor(Date.now() / 1000),
+};
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, io));
+}

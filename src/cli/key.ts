@@ -1,0 +1,120 @@
+// This module is browser compatible.
+// Where the CLI gets the secret key: a file, the environment, or a prompt
+// that does not echo. Never from an argument, never into a message.
+
+import { UsageError } from "./args.ts";
+import type { CliIo } from "./main.ts";
+
+/** The environment variable the CLI reads the key from. */
+export const KEY_ENV = "TENCENT_SECRET_KEY";
+
+const V1_KEY_MESSAGE =
+  "the key looks like a v1 (ECDSA) private key in PEM form; v2 tickets are signed with the " +
+  "secret key string shown in the console's application settings";
+
+function fileProblem(error: unknown): string {
+  const { name, code } = (error ?? {}) as { name?: string; code?: string };
+  if (name === "NotFound" || code === "ENOENT") return "no such file";
+  if (name === "PermissionDenied" || code === "EACCES") return "permission denied";
+  if (name === "NotCapable") return "no read permission (run deno with --allow-read)";
+  if (name === "IsADirectory" || code === "EISDIR") return "it is a directory";
+  return "it could not be read";
+}
+
+/**
+ * Gets the secret key for a command: from `--key-file` when given, else
+ * from `TENCENT_SECRET_KEY`, else from {@link CliIo.readSecret} (a prompt
+ * that does not echo, or the first line of piped input). Surrounding
+ * whitespace is dropped.
+ *
+ * @param keyFile The `--key-file` path, if given.
+ * @param io The process's input and output.
+ * @returns The key.
+ * @throws {UsageError} When the file cannot be read, no key is found, or
+ * the key is a v1 PEM key. The message never holds the key.
+ *
+ * @example From the environment
+ * ```ts
+ * import { readSecretKey } from "./key.ts";
+ *
+ * const io = {
+ *   stdout() {}, stderr() {}, now: () => 0,
+ *   env: (name: string) => name === "TENCENT_SECRET_KEY" ? "demo-secret-key\n" : undefined,
+ *   readTextFile: () => Promise.reject(new Error("unused")),
+ *   readSecret: () => Promise.resolve(null),
+ * };
+ * console.assert(await readSecretKey(undefined, io) === "demo-secret-key");
+ * ```
+ */
+export async function readSecretKey(keyFile: string | undefined, io: CliIo): Promise<string> {
+  let key: string | null | undefined;
+  let from: string;
+  if (keyFile !== undefined) {
+    from = `the key file ${keyFile}`;
+    try {
+      key = await io.readTextFile(keyFile);
+    } catch (error) {
+      throw new UsageError(`cannot read --key-file ${keyFile}: ${fileProblem(error)}`);
+    }
+  } else if (io.env(KEY_ENV)) {
+    from = KEY_ENV;
+    key = io.env(KEY_ENV);
+  } else {
+    from = "the prompt";
+    key = await io.readSecret("Secret key (not echoed): ");
+    if (key === null) {
+      throw new UsageError(
+        `no secret key: use --key-file PATH, set ${KEY_ENV}, or type it at the prompt`,
+      );
+    }
+  }
+  key = (key ?? "").trim();
+  if (key === "") throw new UsageError(`the secret key from ${from} is empty`);
+  if (key.startsWith("-----BEGIN")) throw new UsageError(V1_KEY_MESSAGE);
+  return key;
+}
+
+// deno-lint-ignore no-control-regex
+const ESCAPE_SEQUENCE = /\x1b(\[[0-9;]*[~A-Za-z]|O.)?/g;
+
+/**
+ * Reads one line typed on a terminal in raw mode, where nothing is echoed:
+ * Enter ends it, Backspace deletes, Ctrl-U clears, Ctrl-C cancels, Ctrl-D
+ * cancels on an empty line; escape sequences (arrow keys, paste brackets)
+ * and other control characters are ignored.
+ *
+ * @param chunks The bytes read from the terminal.
+ * @returns The line, or null when cancelled or the input ended first.
+ *
+ * @example Typing "ab", a backspace, "c", Enter
+ * ```ts
+ * import { collectSecret } from "./key.ts";
+ *
+ * async function* typed() {
+ *   yield new TextEncoder().encode("ab\x7fc\r");
+ * }
+ * console.assert(await collectSecret(typed()) === "ac");
+ * ```
+ */
+export async function collectSecret(chunks: AsyncIterable<Uint8Array>): Promise<string | null> {
+  const decoder = new TextDecoder();
+  let line = "";
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true }).replace(
+      ESCAPE_SEQUENCE,
+      "",
+    );
+    for (const char of text) {
+      if (char === "\r" || char === "\n") return line;
+      if (char === "\x03") return null;
+      if (char === "\x04") {
+        if (line === "") return null;
+        return line;
+      }
+      if (char === "\x7f" || char === "\b") line = Array.from(line).slice(0, -1).join("");
+      else if (char === "\x15") line = "";
+      else if (char >= " ") line += char;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,437 @@
+// This module is browser compatible.
+// The CLI's commands, independent of any runtime: arguments and an I/O
+// object in, an exit status out. cli.ts connects it to Deno.
+
+import {
+  type DecodedUserSig,
+  decodeUserSig,
+  parsePrivileges,
+  privilegeNames,
+  TLSSigAPIv2,
+  UserSigError,
+} from "../../mod.ts";
+import { type ArgSpec, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
+import {
+  explain,
+  formatFields,
+  inspectFields,
+  inspectJson,
+  parseDuration,
+  printable,
+} from "./format.ts";
+import { KEY_ENV, readSecretKey } from "./key.ts";
+
+/** What the CLI needs from its process; cli.ts gives Deno's, tests give fakes. */
+export interface CliIo {
+  /** Writes text to standard output. */
+  stdout(text: string): void;
+  /** Writes text to standard error. */
+  stderr(text: string): void;
+  /** An environment variable, or undefined. */
+  env(name: string): string | undefined;
+  /** Reads a whole text file. */
+  readTextFile(path: string): Promise<string>;
+  /**
+   * Shows `prompt` and reads a line without echoing it (or the first line of
+   * piped input); null when there is none or the user cancels.
+   */
+  readSecret(prompt: string): Promise<string | null>;
+  /** The clock, unix seconds. */
+  now(): number;
+}
+
+const NAME = "usersig";
+
+const KEY_HELP = `The secret key comes from --key-file PATH, else the ${KEY_ENV} environment
+variable, else a prompt that does not echo (or the first line of piped input).
+It is never taken as an argument: that would save it in your shell history.`;
+
+const HELP = `${NAME}: issue, check and read Tencent Cloud IM / TRTC tickets
+
+Usage: ${NAME} <command> [options]
+
+Commands:
+  gen            issue a UserSig
+  privatemapkey  issue a PrivateMapKey (a TRTC room permission ticket)
+  verify         check a ticket with the key; exit 0 if it is good, 1 if not
+  inspect        read a ticket without a key: app, user, times, room, privileges
+
+Every command takes --json (machine-readable output) and -h, --help.
+
+${KEY_HELP}
+
+Exit status: 0 done, 1 ticket rejected or unreadable, 2 bad usage.
+`;
+
+interface Command {
+  spec: ArgSpec;
+  help: string;
+  run(args: ParsedArgs, io: CliIo, json: boolean): number | Promise<number>;
+}
+
+const KEY_FILE_LINE = "  --key-file PATH  read the secret key from this file";
+const COMMON_LINES = `  --json           print JSON
+  -h, --help       show this help`;
+
+const COMMANDS: Record<string, Command> = {
+  gen: {
+    spec: { values: ["sdkappid", "user", "expire", "key-file"], flags: ["json", "help"] },
+    help: `Usage: ${NAME} gen --sdkappid N --user U [--expire S] [--key-file PATH] [--json]
+
+Issues a UserSig: the password user U's app logs in to IM or TRTC with.
+
+  --sdkappid N     the application's SDKAppID
+  --user U         the UserID (1 to 32 UTF-8 bytes)
+  --expire S       validity in seconds, or with a unit: 30m, 12h, 7d (default 180d)
+${KEY_FILE_LINE}
+${COMMON_LINES}: userSig, sdkAppId, userId, time, expire, expiresAt
+
+${KEY_HELP}
+`,
+    run: gen,
+  },
+  privatemapkey: {
+    spec: {
+      values: ["sdkappid", "user", "room", "room-str", "privileges", "expire", "key-file"],
+      flags: ["json", "help"],
+    },
+    help: `Usage: ${NAME} privatemapkey --sdkappid N --user U (--room N | --room-str S)
+                     --privileges LIST|N [--expire S] [--key-file PATH] [--json]
+
+Issues a PrivateMapKey: lets user U into one TRTC room with the given privileges.
+
+  --sdkappid N        the application's SDKAppID
+  --user U            the UserID (1 to 32 UTF-8 bytes)
+  --room N            a numeric room id (1..4294967294)
+  --room-str S        a string room id (1 to 64 UTF-8 bytes)
+  --privileges LIST   names or numbers, comma-separated: EnterRoom,ReceiveAudio
+                      or 42 or All. Names: CreateRoom, EnterRoom, SendAudio,
+                      ReceiveAudio, SendVideo, ReceiveVideo, SendSubStream,
+                      ReceiveSubStream, All
+  --expire S          validity in seconds, or 30m, 12h, 7d (default 300)
+${KEY_FILE_LINE}
+${COMMON_LINES}
+
+${KEY_HELP}
+`,
+    run: privateMapKey,
+  },
+  verify: {
+    spec: {
+      values: ["sdkappid", "user", "room", "room-str", "privileges", "key-file"],
+      flags: ["json", "help"],
+    },
+    help: `Usage: ${NAME} verify --sdkappid N --user U [--key-file PATH] [--json] TICKET
+
+Checks a UserSig or PrivateMapKey with the key, as the servers would: app,
+user, signature, validity; for a PrivateMapKey also its room record. Exit 0
+and the claims if it is good; exit 1, the error code and the reason if not.
+
+  --sdkappid N        the application it must be for
+  --user U            the user it must be for
+  --room N            (PrivateMapKey) the numeric room it must be for
+  --room-str S        (PrivateMapKey) the string room it must be for
+  --privileges LIST   (PrivateMapKey) privileges it must grant, as for privatemapkey
+${KEY_FILE_LINE}
+${COMMON_LINES}
+
+${KEY_HELP}
+`,
+    run: verify,
+  },
+  inspect: {
+    spec: { values: [], flags: ["json", "help"] },
+    help: `Usage: ${NAME} inspect [--json] TICKET
+
+Reads a UserSig or PrivateMapKey (format v2 or v1) without a key: app, user,
+version, issue and expiry times, whether it has expired, and the room and
+privileges of a PrivateMapKey. The signature is not checked: use verify.
+
+${COMMON_LINES}
+`,
+    run: inspect,
+  },
+};
+
+function required(args: ParsedArgs, name: string): string {
+  const value = args.options[name];
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function requiredNumber(args: ParsedArgs, name: string, example: string): number {
+  const value = wholeNumber(args, name, example);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function wholeNumber(args: ParsedArgs, name: string, example: string): number | undefined {
+  const value = args.options[name];
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value)) {
+    throw new UsageError(`--${name} must be a whole number, such as ${example}`);
+  }
+  return Number(value);
+}
+
+function expireOf(args: ParsedArgs, fallback: number): number {
+  const value = args.options.expire;
+  if (value === undefined) return fallback;
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    throw new UsageError(`--expire: ${(error as Error).message}`);
+  }
+}
+
+function privilegesOf(args: ParsedArgs): number | undefined {
+  const value = args.options.privileges;
+  if (value === undefined) return undefined;
+  try {
+    return parsePrivileges(value);
+  } catch (error) {
+    throw new UsageError(`--privileges: ${(error as Error).message}`);
+  }
+}
+
+function roomOf(args: ParsedArgs): { roomId?: number; roomStr?: string } {
+  const roomId = wholeNumber(args, "room", "10000");
+  const roomStr = args.options["room-str"];
+  if (roomId !== undefined && roomStr !== undefined) {
+    throw new UsageError("give --room or --room-str, not both");
+  }
+  return roomId !== undefined ? { roomId } : roomStr !== undefined ? { roomStr } : {};
+}
+
+function ticketOf(args: ParsedArgs): string {
+  if (args.positionals.length !== 1) {
+    throw new UsageError(
+      args.positionals.length === 0 ? "the TICKET argument is missing" : "give exactly one TICKET",
+    );
+  }
+  return args.positionals[0].trim();
+}
+
+function noPositionals(args: ParsedArgs): void {
+  if (args.positionals.length > 0) {
+    // Not echoed: a stray argument may well be a key.
+    throw new UsageError(`unexpected argument (${args.positionals.length} extra)`);
+  }
+}
+
+function print(io: CliIo, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Issues with a throwaway key first, so that a bad user id or validity is
+ * reported before anyone is asked to type the real key.
+ */
+async function issue(
+  sdkAppId: number,
+  args: ParsedArgs,
+  io: CliIo,
+  sign: (api: TLSSigAPIv2) => Promise<string>,
+): Promise<string> {
+  await sign(new TLSSigAPIv2(sdkAppId, "argument-check"));
+  const key = await readSecretKey(args.options["key-file"], io);
+  return await sign(new TLSSigAPIv2(sdkAppId, key));
+}
+
+async function gen(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
+  noPositionals(args);
+  const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
+  const userId = required(args, "user");
+  const expire = expireOf(args, 15552000);
+  const now = io.now();
+  const userSig = await issue(
+    sdkAppId,
+    args,
+    io,
+    (api) => api.genUserSig(userId, expire, { now }),
+  );
+  if (json) {
+    print(io, { userSig, sdkAppId, userId, time: now, expire, expiresAt: now + expire });
+  } else {
+    io.stdout(`${userSig}\n`);
+  }
+  return 0;
+}
+
+async function privateMapKey(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
+  noPositionals(args);
+  const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
+  const userId = required(args, "user");
+  const room = roomOf(args);
+  if (room.roomId === undefined && room.roomStr === undefined) {
+    throw new UsageError("--room or --room-str is required");
+  }
+  const privilegeMap = privilegesOf(args);
+  if (privilegeMap === undefined) throw new UsageError("--privileges is required");
+  const expire = expireOf(args, 300);
+  const now = io.now();
+  const ticket = await issue(
+    sdkAppId,
+    args,
+    io,
+    (api) =>
+      room.roomId !== undefined
+        ? api.genPrivateMapKey(userId, expire, room.roomId, privilegeMap, { now })
+        : api.genPrivateMapKeyWithStringRoomID(
+          userId,
+          expire,
+          room.roomStr!,
+          privilegeMap,
+          { now },
+        ),
+  );
+  if (json) {
+    print(io, {
+      privateMapKey: ticket,
+      sdkAppId,
+      userId,
+      ...room,
+      privilegeMap,
+      privileges: privilegeNames(privilegeMap),
+      time: now,
+      expire,
+      expiresAt: now + expire,
+    });
+  } else {
+    io.stdout(`${ticket}\n`);
+  }
+  return 0;
+}
+
+async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
+  const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
+  const userId = required(args, "user");
+  const room = roomOf(args);
+  const privileges = privilegesOf(args);
+  const ticket = ticketOf(args);
+  const now = io.now();
+  let decoded: DecodedUserSig | undefined;
+  try {
+    decoded = decodeUserSig(ticket);
+    const api = new TLSSigAPIv2(sdkAppId, await readSecretKey(args.options["key-file"], io));
+    const asRoomTicket = decoded.privateMap !== undefined || privileges !== undefined ||
+      room.roomId !== undefined || room.roomStr !== undefined;
+    if (asRoomTicket) {
+      await api.verifyPrivateMapKey(ticket, userId, { now, ...room, privileges });
+    } else {
+      await api.verifyUserSig(ticket, userId, { now, userBuf: "any" });
+    }
+  } catch (error) {
+    if (!(error instanceof UserSigError)) throw error;
+    const reason = explain(error.code, decoded, { sdkAppId: sdkAppId, userId }, now);
+    if (json) print(io, { valid: false, error: { code: error.code, message: reason } });
+    else io.stderr(`invalid: ${error.code}: ${reason}\n`);
+    return 1;
+  }
+  if (json) {
+    print(io, { valid: true, ...inspectJson(decoded, now) });
+  } else {
+    const fields = inspectFields(decoded, now).filter((f) => f.label !== "signature");
+    fields.push({ label: "signature", value: "valid for this key" });
+    io.stdout(
+      `valid: ${decoded.privateMap ? "PrivateMapKey" : "UserSig"} for user "${
+        printable(decoded.userId)
+      }" in app ${decoded.sdkAppId}\n${formatFields(fields)}`,
+    );
+  }
+  return 0;
+}
+
+function inspect(args: ParsedArgs, io: CliIo, json: boolean): number {
+  const decoded = decodeUserSig(ticketOf(args));
+  const now = io.now();
+  if (json) print(io, inspectJson(decoded, now));
+  else io.stdout(formatFields(inspectFields(decoded, now)));
+  return 0;
+}
+
+function fail(error: unknown, io: CliIo, json: boolean, command: string | undefined): number {
+  const usage = error instanceof UsageError || error instanceof TypeError ||
+    error instanceof RangeError;
+  if (usage || error instanceof UserSigError) {
+    const code = error instanceof UserSigError ? error.code : "ERR_USAGE";
+    const message = error instanceof UserSigError
+      ? `${explain(error.code, undefined, {}, io.now())} (${error.message})`
+      : (error as Error).message;
+    if (json) {
+      print(io, { error: { code, message } });
+    } else if (usage) {
+      const topic = command !== undefined && command in COMMANDS ? `${command} ` : "";
+      io.stderr(`${NAME}: error: ${message}\nRun "${NAME} ${topic}--help" for usage.\n`);
+    } else {
+      io.stderr(`${NAME}: ${code}: ${message}\n`);
+    }
+    return usage ? 2 : 1;
+  }
+  // Not expected; reported without a stack trace, and without a message that
+  // could hold input.
+  const name = error instanceof Error ? error.name : typeof error;
+  io.stderr(`${NAME}: unexpected ${name}; please report it\n`);
+  return 1;
+}
+
+/**
+ * Runs the CLI: `gen`, `privatemapkey`, `verify`, `inspect`, with `--json`
+ * and `--help` on each. Messages never hold a key or a whole ticket, and no
+ * stack trace is printed.
+ *
+ * @param argv The arguments, command first.
+ * @param io The process's input and output.
+ * @returns The exit status: 0 done, 1 ticket rejected or unreadable, 2 bad
+ * usage.
+ *
+ * @example Issuing and checking a ticket with the key in the environment
+ * ```ts
+ * import { runCli } from "./main.ts";
+ *
+ * let out = "";
+ * const io = {
+ *   stdout: (text: string) => void (out += text), stderr() {}, now: () => 1_700_000_000,
+ *   env: (name: string) => name === "TENCENT_SECRET_KEY" ? "demo-secret-key" : undefined,
+ *   readTextFile: () => Promise.reject(new Error("unused")),
+ *   readSecret: () => Promise.resolve(null),
+ * };
+ * await runCli(["gen", "--sdkappid", "1400000000", "--user", "alice", "--expire", "1h"], io);
+ * const status = await runCli(["verify", "--sdkappid", "1400000000", "--user", "alice", out], io);
+ * console.assert(status === 0 && out.includes("valid for 1 hour"));
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const json = argv.includes("--json");
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) {
+      io.stderr(HELP);
+      return 2;
+    }
+    if (command === "help" || command === "--help" || command === "-h") {
+      const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+      io.stdout(topic?.help ?? HELP);
+      return 0;
+    }
+    if (command.startsWith("-")) {
+      parseArgs([command], { values: [], flags: [] }); // refuses a key, names the option
+    }
+    const cmd = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (cmd === undefined) {
+      // A word-like typo is echoed; anything else might be a secret.
+      const shown = /^[a-z-]{1,20}$/i.test(command) ? ` "${command}"` : "";
+      throw new UsageError(
+        `unknown command${shown}; the commands are ${Object.keys(COMMANDS).join(", ")}`,
+      );
+    }
+    const args = parseArgs(rest, cmd.spec);
+    if (args.flags.has("help")) {
+      io.stdout(cmd.help);
+      return 0;
+    }
+    return await cmd.run(args, io, json);
+  } catch (error) {
+    return fail(error, io, json, command);
+  }
+}

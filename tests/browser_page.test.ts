@@ -1,0 +1,268 @@
+// The browser page (examples/browser) in headless Chromium: it is built with
+// `deno task page:build`, served from loopback by its own server, and driven
+// like a person would. Screenshots go to test-artifacts/.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { extname, join } from "node:path";
+import process from "node:process";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { TLSSigAPIv2 } from "../mod.ts";
+import { servePage } from "../examples/browser/server.ts";
+import { assert, assertEquals } from "./assert.ts";
+import { test, type TestOptions } from "./harness.ts";
+import { V2_VECTORS } from "./tickets.ts";
+
+const NODE_ONLY: TestOptions = {
+  runtimes: ["node"],
+  why: "drives the system Chromium through playwright-core; one host is enough",
+};
+
+const KEY = "page-test-secret-key-51c0e2";
+const pmk = V2_VECTORS.find((v) => v.name === "privatemapkey-numeric-room-official-node")!;
+const root = () => process.cwd();
+const pageDir = () => join(root(), "examples", "browser");
+
+let built: Promise<void> | undefined;
+
+/** Builds dist/ once per run, through the same task people use. */
+function build(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    const deno = join(root(), "node_modules", ".bin", "deno");
+    const child = spawn(deno, ["task", "-q", "page:build"], {
+      cwd: root(),
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`deno task page:build failed: ${out}`));
+    });
+  });
+  return built;
+}
+
+interface Session {
+  page: Page;
+  origin: string;
+  requests: string[];
+  console: string[];
+}
+
+/**
+ * Serves the page on loopback, opens it in a fresh Chromium, runs `fn`,
+ * and checks that every request the page made went to that server.
+ */
+async function withPage(
+  options: BrowserContextOptions,
+  fn: (session: Session) => Promise<void>,
+): Promise<void> {
+  await build();
+  const server = await servePage(pageDir(), 0);
+  const { launchChromium } = await import("./chromium.ts");
+  const browser: Browser = await launchChromium();
+  try {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const session: Session = {
+      page,
+      origin: new URL(server.url).origin,
+      requests: [],
+      console: [],
+    };
+    page.on("request", (request) => session.requests.push(request.url()));
+    page.on("console", (message) => session.console.push(message.text()));
+    page.on("pageerror", (error) => session.console.push(`pageerror: ${error.message}`));
+    await page.goto(server.url);
+    await page.locator("#loading").waitFor({ state: "hidden" });
+    await fn(session);
+    const outside = session.requests.filter((url) => !url.startsWith(`${session.origin}/`));
+    assertEquals(outside, [], "requests that left the page's origin");
+    assert(session.requests.length > 0, "the page's own files were requested");
+    assert(!session.console.some((line) => line.includes(KEY)), "the key reached the console");
+    assertEquals(session.console.filter((line) => line.startsWith("pageerror")), []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** The inspector's fields, label → value. */
+async function fields(page: Page): Promise<Record<string, string>> {
+  return await page.locator("#fields").evaluate((list) => {
+    const out: Record<string, string> = {};
+    for (const term of list.querySelectorAll("dt")) {
+      out[term.textContent ?? ""] = term.nextElementSibling?.textContent ?? "";
+    }
+    return out;
+  });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = join(root(), "test-artifacts");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, name), fullPage: true });
+}
+
+test(
+  "browser page generates a test UserSig that the core verifies, key kept in the page",
+  async () => {
+    await withPage({ viewport: { width: 1280, height: 900 } }, async ({ page }) => {
+      // Keyboard only: type into each field, Enter submits.
+      await page.locator("#gen-app").fill("1400000000");
+      await page.locator("#gen-key").fill(KEY);
+      await page.locator("#gen-user").fill("page-user");
+      await page.locator("#gen-expire").fill("3600");
+      await page.locator("#gen-expire").press("Enter");
+      await page.locator("#gen-output").waitFor({ state: "visible" });
+      const userSig = await page.locator("#gen-ticket").inputValue();
+      const claims = await new TLSSigAPIv2(1400000000, KEY).verifyUserSig(userSig, "page-user");
+      assertEquals(claims.expire, 3600);
+
+      // Nothing persisted anywhere.
+      const stored = await page.evaluate(() => ({
+        local: localStorage.length,
+        session: sessionStorage.length,
+        cookie: document.cookie,
+      }));
+      assertEquals(stored, { local: 0, session: 0, cookie: "" });
+
+      // "Inspect it" hands the ticket to the inspector; the key verifies it in the page.
+      await page.getByRole("button", { name: "Inspect it" }).click();
+      const shown = await fields(page);
+      assertEquals(shown["user"], "page-user");
+      assert(/^valid for 59 minutes \d+ seconds?$|^valid for 1 hour$/.test(shown["status"]));
+      const first = shown["status"];
+      await page.waitForTimeout(1100);
+      assert((await fields(page))["status"] !== first, "the countdown ticks");
+      await page.locator("#verify-key").fill(KEY);
+      await page.locator("#verify-key").press("Enter");
+      await page.locator("#verify-result.good").waitFor();
+      assert(
+        (await page.locator("#verify-result").textContent())!.startsWith(
+          "Valid: signed with this key, valid for 59 minutes",
+        ),
+      );
+      await screenshot(page, "browser-page-desktop.png");
+    });
+  },
+  NODE_ONLY,
+);
+
+test(
+  "browser page's genTestUserSig() returns { sdkAppId, userSig } that the core verifies",
+  async () => {
+    await withPage({}, async ({ page }) => {
+      const result = await page.evaluate(async (secretKey) => {
+        const url = "/dist/gen_test_user_sig.js";
+        const { genTestUserSig } = await import(url);
+        return await genTestUserSig({ sdkAppId: 1400000000, secretKey, userId: "helper" });
+      }, KEY);
+      assertEquals(Object.keys(result), ["sdkAppId", "userSig"]);
+      assertEquals(result.sdkAppId, 1400000000);
+      const claims = await new TLSSigAPIv2(1400000000, KEY).verifyUserSig(result.userSig, "helper");
+      assertEquals(claims.expire, 604800);
+    });
+  },
+  NODE_ONLY,
+);
+
+test("browser page inspects a known PrivateMapKey and verifies it with its key", async () => {
+  await withPage({ viewport: { width: 1280, height: 900 } }, async ({ page }) => {
+    await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig);
+    const shown = await fields(page);
+    assertEquals(shown["ticket"], "PrivateMapKey, format v2 (HMAC-SHA256)");
+    assertEquals(shown["version"], "2.0");
+    assertEquals(shown["SDKAppID"], "1400000000");
+    assertEquals(shown["user"], "xiaojun");
+    assertEquals(shown["issued at"], "2023-11-14T22:13:20Z");
+    assertEquals(shown["expires at"], "2023-11-14T22:18:20Z");
+    assertEquals(shown["room"], "10000 (numeric)");
+    assert(shown["privileges"].startsWith("255: CreateRoom, EnterRoom, SendAudio"));
+    assert(/^expired \d+ years? .* ago$/.test(shown["status"]), shown["status"]);
+    assertEquals(await page.locator("#verify-app").textContent(), "1400000000");
+
+    // The right key: authentic but expired. A wrong key: not signed with it.
+    await page.locator("#verify-key").fill(pmk.secretKey);
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.locator("#verify-result.bad").waitFor();
+    const expired = await page.locator("#verify-result").textContent();
+    assert(expired!.startsWith("Not valid: ERR_USERSIG_EXPIRED: the ticket expired "), expired!);
+    await page.locator("#verify-key").fill("wrong-key");
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByText("ERR_USERSIG_SIGNATURE_INVALID").waitFor();
+
+    // Garbage gets a reason, not a crash, and never the ticket back.
+    await page.getByLabel("UserSig or PrivateMapKey").fill("eJyr" + "Q".repeat(120));
+    const error = await page.locator("#inspect-error").textContent();
+    assert(error!.startsWith("ERR_USERSIG_MALFORMED: "), error!);
+    assert(!error!.includes("Q".repeat(120)));
+    assert(await page.locator("#inspect-output").isHidden());
+  });
+}, NODE_ONLY);
+
+test("browser page is usable on a phone and every control has a label", async () => {
+  const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
+  await withPage(phone, async ({ page }) => {
+    await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig);
+    await page.locator("#fields").waitFor();
+    const layout = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      width: innerWidth,
+      unlabelled: [...document.querySelectorAll("input, textarea, select")]
+        .filter((e) => (e as HTMLInputElement).labels?.length === 0).map((e) => e.id),
+      unnamed: [...document.querySelectorAll("button")]
+        .filter((b) => (b.textContent ?? "").trim() === "").length,
+    }));
+    assert(layout.scrollWidth <= layout.width, `no sideways scrolling: ${JSON.stringify(layout)}`);
+    assertEquals(layout.unlabelled, []);
+    assertEquals(layout.unnamed, 0);
+    await screenshot(page, "browser-page-phone.png");
+  });
+}, NODE_ONLY);
+
+test("browser page says how to fix a missing crypto.subtle and still inspects", async () => {
+  // A page served from a non-local host over http is not a secure context.
+  // The host name never reaches a network: Playwright answers from the files.
+  const TYPES: Record<string, string> = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+  };
+  await build();
+  const { launchChromium } = await import("./chromium.ts");
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    await page.route("**/*", async (route) => {
+      const url = new URL(route.request().url());
+      const path = url.pathname === "/" ? "/index.html" : url.pathname;
+      if (url.origin !== "http://insecure.test" || !(extname(path) in TYPES)) {
+        return await route.abort();
+      }
+      await route.fulfill({
+        contentType: TYPES[extname(path)],
+        body: readFileSync(join(pageDir(), path)),
+      });
+    });
+    await page.goto("http://insecure.test/");
+    await page.locator("#insecure").waitFor({ state: "visible" });
+    assertEquals(await page.evaluate(() => isSecureContext), false);
+    const text = await page.locator("#insecure").textContent();
+    assert(text!.includes("http://insecure.test"), text!);
+    assert(text!.includes("http://localhost:PORT/") && text!.includes("https"), text!);
+    assert(await page.getByRole("button", { name: "Generate" }).isDisabled());
+    assert(await page.locator("#gen-key").isDisabled());
+    await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig);
+    assertEquals((await fields(page))["room"], "10000 (numeric)");
+    assert(await page.getByRole("button", { name: "Verify" }).isDisabled());
+    assert(requests.every((url) => url.startsWith("http://insecure.test/")), requests.join());
+    await screenshot(page, "browser-page-insecure.png");
+  } finally {
+    await browser.close();
+  }
+}, NODE_ONLY);
