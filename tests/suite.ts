@@ -7,5 +7,6 @@ import "./legacy.test.ts";
 import "./legacy_keys.test.ts";
 import "./private_map.test.ts";
 import "./property.test.ts";
+import "./service_handler.test.ts";
 import "./vectors.test.ts";
 import "./zlib.test.ts";

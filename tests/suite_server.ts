@@ -4,3 +4,4 @@ import "./browser_page.test.ts";
 import "./cli.test.ts";
 import "./legacy_node.test.ts";
 import "./official.test.ts";
+import "./service.test.ts";

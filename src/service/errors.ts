@@ -1,0 +1,68 @@
+// JSON responses of the edge service: every answer is JSON, never cached,
+// and every refusal has the shape {"error": {"code", "message"}}.
+
+/**
+ * A refusal the service answers with: an HTTP status, a stable `code` to
+ * branch on, and a message for people. An authenticate or room-policy hook
+ * throws one to refuse a request; it is sent as
+ * `{"error": {"code", "message"}}` and never holds a secret or a ticket.
+ *
+ * @example Refusing a caller from an authenticate hook
+ * ```ts
+ * import { ServiceError } from "@usersig/usersig/service";
+ *
+ * const refusal = new ServiceError(401, "ERR_AUTH_MISSING", "no session cookie");
+ * console.assert(refusal.status === 401 && refusal.code === "ERR_AUTH_MISSING");
+ * ```
+ */
+export class ServiceError extends Error {
+  /** The HTTP status of the response. */
+  readonly status: number;
+  /** The stable reason code, e.g. `ERR_AUTH_TOKEN_EXPIRED`. */
+  readonly code: string;
+  /** Extra response headers, e.g. `Allow` or `WWW-Authenticate`. */
+  readonly headers: Record<string, string>;
+
+  /**
+   * Creates the refusal.
+   *
+   * @param status The HTTP status, 400..599.
+   * @param code The stable reason code.
+   * @param message A sentence for people; never a secret or a ticket.
+   * @param headers Extra response headers.
+   * @throws {RangeError} For a status outside 400..599.
+   */
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`status must be an HTTP error status (400..599), got ${status}`);
+    }
+    this.name = "ServiceError";
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+/** A JSON response that no cache keeps. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      ...headers,
+    },
+  });
+}
+
+/** The JSON response for a refusal. */
+export function errorResponse(error: ServiceError): Response {
+  return json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+}

@@ -1,0 +1,290 @@
+// The ticket service as one fetch handler: routes, limits, JSON in and out.
+// It issues a ticket only for the user id its authenticate hook returns.
+import { parsePrivileges, privilegeNames } from "../privilege.ts";
+import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
+import { checkRoomId, checkRoomStr, checkUserId, integer } from "../validate.ts";
+import type { Authenticate } from "./auth.ts";
+import { corsHeaders, preflight } from "./cors.ts";
+import { errorResponse, json, ServiceError } from "./errors.ts";
+import type { RoomPolicy } from "./room_policy.ts";
+import {
+  DEFAULT_PRIVATEMAPKEY_EXPIRE,
+  DEFAULT_USERSIG_EXPIRE,
+  type ServiceSettings,
+} from "./settings.ts";
+
+/** The hooks that make the handler an application's service. */
+export interface ServiceHooks {
+  /** Turns a request into a user id, or throws a `ServiceError` to refuse it. */
+  authenticate: Authenticate;
+  /** Which privileges a user may have in a room. Default: none anywhere. */
+  roomPolicy?: RoomPolicy;
+  /**
+   * Where refusals and failures are logged, one line each (status, code,
+   * route; never a token, a key or a ticket). Default: `console.error` for
+   * 5xx, `console.warn` for refusals.
+   */
+  log?: (line: string) => void;
+}
+
+/** A fetch-style request handler: Workers, `Deno.serve`, `Bun.serve`, Hono. */
+export type UserSigHandler = (request: Request) => Promise<Response>;
+
+const DEFAULT_MAX_BODY_BYTES = 4096;
+const ROUTES: Record<string, string[]> = {
+  "/usersig": ["POST"],
+  "/privatemapkey": ["POST"],
+  "/healthz": ["GET", "HEAD"],
+};
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function badRequest(message: string): ServiceError {
+  return new ServiceError(400, "ERR_BAD_REQUEST", message);
+}
+
+function tooLarge(limit: number): ServiceError {
+  return new ServiceError(413, "ERR_BODY_TOO_LARGE", `the request body exceeds ${limit} bytes`);
+}
+
+function checkLength(request: Request, limit: number): void {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+}
+
+async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  checkLength(request, limit);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body !== null) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge(limit);
+      }
+      chunks.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    throw new ServiceError(400, "ERR_BAD_JSON", "the request body is not valid JSON");
+  }
+}
+
+function field<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
+function defaultLog(line: string): void {
+  if (line.startsWith("usersig: 5")) console.error(line);
+  else console.warn(line);
+}
+
+function denyAll(): number {
+  return 0;
+}
+
+/**
+ * Creates the ticket service as a fetch handler. Routes:
+ *
+ * - `POST /usersig` → `{sdkAppId, userId, userSig, expiresAt}` for the
+ *   authenticated user;
+ * - `POST /privatemapkey` with `{"roomId": n}` or `{"roomStr": "…"}` and
+ *   `"privileges"` (a number, names, or a comma-separated string) →
+ *   `{sdkAppId, userId, roomId | roomStr, privileges, privilegeNames,
+ *   privateMapKey, expiresAt}`, when the room policy allows every bit;
+ * - `GET /healthz` → `{"status": "ok"}`.
+ *
+ * Every response is JSON with `Cache-Control: no-store`; a refusal is
+ * `{"error": {"code", "message"}}` with status 400, 401, 403, 404, 405, 413,
+ * 500 or 503. CORS preflights are answered for `allowedOrigins` only.
+ *
+ * @param settings The application and the service's limits.
+ * @param hooks The authenticate hook, the room policy and the log.
+ * @returns The handler.
+ * @throws {TypeError} For a missing hook, a bad key or origin list.
+ * @throws {RangeError} For an SDKAppID, validity or body limit out of range.
+ *
+ * @example Issue a UserSig to whoever the hook vouches for
+ * ```ts
+ * import { createUserSigHandler } from "@usersig/usersig/service";
+ *
+ * const handler = createUserSigHandler(
+ *   { sdkAppId: 1400000000, secretKey: "demo-only-secret-key" },
+ *   { authenticate: () => Promise.resolve("alice") }, // use jwtAuthenticator in real life
+ * );
+ * const response = await handler(new Request("http://localhost/usersig", { method: "POST" }));
+ * const body = await response.json();
+ * console.assert(response.status === 200 && body.userId === "alice");
+ * ```
+ */
+export function createUserSigHandler(
+  settings: ServiceSettings,
+  hooks: ServiceHooks,
+): UserSigHandler {
+  if (typeof hooks?.authenticate !== "function") {
+    throw new TypeError("hooks.authenticate must be a function");
+  }
+  const api = new TLSSigAPIv2(settings.sdkAppId, settings.secretKey);
+  const userSigExpire = integer(
+    "settings.userSigExpire",
+    settings.userSigExpire ?? DEFAULT_USERSIG_EXPIRE,
+    1,
+    4294967295,
+  );
+  const roomExpire = integer(
+    "settings.privateMapKeyExpire",
+    settings.privateMapKeyExpire ?? DEFAULT_PRIVATEMAPKEY_EXPIRE,
+    1,
+    4294967295,
+  );
+  const maxBody = integer(
+    "settings.maxBodyBytes",
+    settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    0,
+    1 << 20,
+  );
+  const origins = [...(settings.allowedOrigins ?? [])];
+  if (!origins.every((o) => typeof o === "string")) {
+    throw new TypeError("settings.allowedOrigins must be strings");
+  }
+  const { authenticate, roomPolicy = denyAll, log = defaultLog } = hooks;
+
+  async function userId(request: Request): Promise<string> {
+    const id = await authenticate(request);
+    try {
+      checkUserId(id, "the token's sub");
+    } catch (error) {
+      throw new ServiceError(
+        401,
+        "ERR_AUTH_SUBJECT_INVALID",
+        `${(error as Error).message}; it must be a Tencent UserID`,
+        { "www-authenticate": 'Bearer realm="usersig", error="invalid_token"' },
+      );
+    }
+    return id;
+  }
+
+  async function userSig(request: Request): Promise<Response> {
+    checkLength(request, maxBody);
+    const user = await userId(request);
+    await readBody(request, maxBody); // no fields: the user id comes from the token alone
+    const time = Math.floor(Date.now() / 1000);
+    const ticket = await api.genUserSig(user, userSigExpire, { now: time });
+    return json({
+      sdkAppId: api.sdkAppId,
+      userId: user,
+      userSig: ticket,
+      expiresAt: time + userSigExpire,
+    });
+  }
+
+  async function privateMapKey(request: Request): Promise<Response> {
+    checkLength(request, maxBody);
+    const user = await userId(request);
+    const body = parseJson(await readBody(request, maxBody));
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw badRequest("the request body must be a JSON object");
+    }
+    const { roomId, roomStr, privileges } = body as Record<string, unknown>;
+    if ((roomId === undefined) === (roomStr === undefined)) {
+      throw badRequest('give exactly one of "roomId" (a number) and "roomStr" (a string)');
+    }
+    if (privileges === undefined) {
+      throw badRequest('"privileges" is missing: a number, a list of names, or "EnterRoom,…"');
+    }
+    const room = roomId !== undefined
+      ? { roomId: field(() => checkRoomId(roomId, "roomId")) }
+      : { roomStr: field(() => (checkRoomStr(roomStr, "roomStr"), roomStr as string)) };
+    const wanted = field(() => parsePrivileges(privileges as number | string | string[]));
+    if (wanted === 0) throw badRequest('"privileges" must ask for at least one privilege');
+    const allowed = await roomPolicy({ userId: user, ...room, privileges: wanted });
+    if (!Number.isInteger(allowed) || allowed < 0 || allowed > 4294967295) {
+      throw new TypeError("the room policy must return a privilege map (0..4294967295)");
+    }
+    const denied = (wanted & ~allowed) >>> 0;
+    if (denied !== 0) {
+      throw new ServiceError(
+        403,
+        "ERR_PRIVILEGES_DENIED",
+        `not allowed in this room: ${privilegeNames(denied).join(", ")}`,
+      );
+    }
+    const time = Math.floor(Date.now() / 1000);
+    const ticket = room.roomId !== undefined
+      ? await api.genPrivateMapKey(user, roomExpire, room.roomId, wanted, { now: time })
+      : await api.genPrivateMapKeyWithStringRoomID(user, roomExpire, room.roomStr, wanted, {
+        now: time,
+      });
+    return json({
+      sdkAppId: api.sdkAppId,
+      userId: user,
+      ...room,
+      privileges: wanted,
+      privilegeNames: privilegeNames(wanted),
+      privateMapKey: ticket,
+      expiresAt: time + roomExpire,
+    });
+  }
+
+  async function route(request: Request, path: string): Promise<Response> {
+    const methods = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+    if (methods === undefined) throw new ServiceError(404, "ERR_NOT_FOUND", "no such endpoint");
+    if (request.method === "OPTIONS") return preflight(request, origins, methods);
+    if (!methods.includes(request.method)) {
+      throw new ServiceError(
+        405,
+        "ERR_METHOD_NOT_ALLOWED",
+        `${path} accepts ${methods.join(", ")}`,
+        { allow: [...methods, "OPTIONS"].join(", ") },
+      );
+    }
+    if (path === "/usersig") return await userSig(request);
+    if (path === "/privatemapkey") return await privateMapKey(request);
+    return json({ status: "ok" });
+  }
+
+  return async (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    const where = Object.hasOwn(ROUTES, path) ? `${request.method.slice(0, 10)} ${path}` : "";
+    let response: Response;
+    try {
+      response = await route(request, path);
+    } catch (error) {
+      const refusal = error instanceof ServiceError
+        ? error
+        : new ServiceError(500, "ERR_INTERNAL", "the service failed; see its log");
+      if (!(error instanceof ServiceError)) {
+        const name = error instanceof Error ? error.name : typeof error;
+        const message = error instanceof Error ? error.message : "";
+        log(`usersig: 500 ERR_INTERNAL ${where}: ${name}: ${message}`);
+      } else if (refusal.status === 401 || refusal.status === 403 || refusal.status >= 500) {
+        log(`usersig: ${refusal.status} ${refusal.code} ${where}`);
+      }
+      response = errorResponse(refusal);
+    }
+    for (const [name, value] of Object.entries(corsHeaders(request, origins))) {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    }
+    return response;
+  };
+}

@@ -1,0 +1,307 @@
+// The edge service in the real workerd: worker.ts bundled with esbuild and
+// run by miniflare, called over HTTP on loopback. Every row of the contract
+// (service_cases.ts), RS256/ES256 keys fetched from a JWKS served on
+// loopback by this test, misconfigured Workers, and the Worker's log.
+import { test } from "./harness.ts";
+import { assert, assertEquals } from "./assert.ts";
+import {
+  assertCleanLog,
+  BASE,
+  CONTRACT,
+  makeKeys,
+  runCase,
+  TEST_ENV,
+  type TestKeys,
+  token,
+} from "./service_cases.ts";
+
+// miniflare's, esbuild's and node:*'s types need @types/node, which Deno's checker does not have here:
+// load them by a name the checker does not follow, and describe what is used.
+const MINIFLARE: string = "miniflare";
+const ESBUILD: string = "esbuild";
+const NODE_HTTP: string = "node:http";
+const NODE_PROCESS: string = "node:process";
+interface HttpServer {
+  listen(port: number, host: string, done: () => void): void;
+  address(): { port: number };
+  close(done: () => void): void;
+}
+type CreateServer = (
+  handler: (
+    req: { url?: string },
+    res: {
+      writeHead(status: number, headers: Record<string, string>): void;
+      end(body: string): void;
+    },
+  ) => void,
+) => HttpServer;
+type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
+interface Fetcher {
+  fetch(url: string, init: unknown): Promise<Response>;
+}
+interface MiniflareInstance {
+  ready: Promise<URL>;
+  getWorker(name: string): Promise<Fetcher>;
+  dispose(): Promise<void>;
+}
+type MiniflareClass = new (options: Record<string, unknown>) => MiniflareInstance;
+interface Readable {
+  on(event: "data", listener: (chunk: unknown) => void): void;
+}
+
+const NODE = { runtimes: ["node" as const], why: "drives workerd through miniflare from Node" };
+const IDLE_MS = 3000;
+
+interface Workerd {
+  keys: TestKeys;
+  url: string;
+  /** Sends a request to the named Worker (default: the configured one, over HTTP). */
+  send(request: Request, worker?: string): Promise<Response>;
+  logs: string[];
+  /** How often the Worker fetched the JWKS. */
+  readonly jwksFetches: number;
+  stop(): Promise<void>;
+}
+
+let running: Promise<Workerd> | undefined;
+let idle: ReturnType<typeof setTimeout> | undefined;
+const issued: string[] = [];
+const tokens: string[] = [];
+
+async function bundleWorker(): Promise<string> {
+  const { build } = (await import(ESBUILD)) as { build: Build };
+  const { cwd } = (await import(NODE_PROCESS)) as { cwd(): string };
+  const result = await build({
+    entryPoints: [`${cwd()}/worker.ts`],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["workerd", "worker", "browser"],
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
+}
+
+async function start(): Promise<Workerd> {
+  const { Miniflare } = (await import(MINIFLARE)) as { Miniflare: MiniflareClass };
+  const { createServer } = (await import(NODE_HTTP)) as { createServer: CreateServer };
+  const keys = await makeKeys();
+  const script = await bundleWorker();
+
+  // The identity provider's key set, on loopback.
+  let jwksFetches = 0;
+  const jwksServer = createServer((req, res) => {
+    if (req.url === "/jwks.json") jwksFetches++;
+    res.writeHead(req.url === "/jwks.json" ? 200 : 404, { "content-type": "application/json" });
+    res.end(JSON.stringify(keys.jwks));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
+  const jwksPort = jwksServer.address().port;
+
+  const logs: string[] = [];
+  const worker = (name: string, bindings: Record<string, string | undefined>) => ({
+    name,
+    modules: [{ type: "ESModule" as const, path: "worker.mjs", contents: script }],
+    compatibilityDate: "2025-09-01",
+    bindings: Object.fromEntries(
+      Object.entries(bindings).filter(([, v]) => v !== undefined),
+    ) as Record<
+      string,
+      string
+    >,
+  });
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    structuredWorkerdLogs: true,
+    handleStructuredLogs: ({ message }: { message: string }) => {
+      logs.push(message);
+    },
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      stdout.on("data", (d) => logs.push(String(d)));
+      stderr.on("data", (d) => logs.push(String(d)));
+    },
+    workers: [
+      worker("usersig", { ...TEST_ENV, AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json` }),
+      worker("no-secret", { ...TEST_ENV, SECRET_KEY: undefined }),
+      worker("bad-app-id", { ...TEST_ENV, SDK_APP_ID: "0" }),
+      // A port nothing listens on: the key set cannot be fetched.
+      worker("jwks-down", {
+        ...TEST_ENV,
+        AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/missing.json`,
+      }),
+    ],
+  });
+  const url = (await mf.ready).href.replace(/\/$/, "");
+  const fetchers = new Map<string, Fetcher>();
+  return {
+    keys,
+    url,
+    logs,
+    get jwksFetches() {
+      return jwksFetches;
+    },
+    async send(request, name) {
+      const path = request.url.slice(BASE.length);
+      const init: RequestInit & { duplex?: string } = {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        redirect: "manual",
+      };
+      if (request.body !== null) init.duplex = "half";
+      if (name === undefined) return fetch(url + path, init);
+      if (!fetchers.has(name)) fetchers.set(name, await mf.getWorker(name));
+      return await fetchers.get(name)!.fetch(url + path, init);
+    },
+    async stop() {
+      await mf.dispose();
+      await new Promise<void>((resolve) => jwksServer.close(resolve));
+    },
+  } as Workerd;
+}
+
+/** The shared workerd; stopped after a few idle seconds so the process can end. */
+async function workerd(): Promise<Workerd> {
+  clearTimeout(idle);
+  const w = await (running ??= start());
+  idle = setTimeout(stopWorkerd, IDLE_MS);
+  return w;
+}
+
+async function stopWorkerd(): Promise<void> {
+  clearTimeout(idle);
+  const w = running;
+  running = undefined;
+  if (w !== undefined) await (await w).stop();
+}
+
+async function use<T>(fn: (w: Workerd) => Promise<T>): Promise<T> {
+  const w = await workerd();
+  try {
+    return await fn(w);
+  } finally {
+    clearTimeout(idle);
+    idle = setTimeout(stopWorkerd, IDLE_MS);
+  }
+}
+
+for (const c of CONTRACT) {
+  test(`workerd: ${c.name}`, () => use((w) => runCase(c, w.keys, (r) => w.send(r), issued)), NODE);
+}
+
+test("workerd: the JWKS is fetched once and cached by the isolate", () =>
+  use(async (w) => {
+    for (const alg of ["RS256", "ES256"] as const) {
+      const t = await token(w.keys, { alg, claims: { sub: "dave" } });
+      const r = await w.send(
+        new Request(BASE + "/usersig", {
+          method: "POST",
+          headers: { authorization: `Bearer ${t}` },
+        }),
+      );
+      assertEquals(r.status, 200);
+      await r.body?.cancel();
+    }
+    assertEquals(w.jwksFetches, 1, "fetches of the JWKS");
+  }), NODE);
+
+test(
+  "workerd: an unreachable JWKS gives 503 ERR_AUTH_UNAVAILABLE and no ticket",
+  () =>
+    use(async (w) => {
+      const t = await token(w.keys, { alg: "ES256" });
+      tokens.push(t);
+      const r = await w.send(
+        new Request(BASE + "/usersig", {
+          method: "POST",
+          headers: { authorization: `Bearer ${t}` },
+        }),
+        "jwks-down",
+      );
+      assertEquals(r.status, 503);
+      assertEquals((await r.json()).error.code, "ERR_AUTH_UNAVAILABLE");
+      // HS256 tokens still work there: they need no key set.
+      const hs = await w.send(
+        new Request(BASE + "/usersig", {
+          method: "POST",
+          headers: { authorization: `Bearer ${await token(w.keys)}` },
+        }),
+        "jwks-down",
+      );
+      assertEquals(hs.status, 200);
+      issued.push((await hs.json()).userSig);
+    }),
+  NODE,
+);
+
+for (const [worker, setting] of [["no-secret", "SECRET_KEY"], ["bad-app-id", "SDK_APP_ID"]]) {
+  test(
+    `workerd: a Worker without a valid ${setting} answers 500 ERR_SERVICE_MISCONFIGURED and logs the setting's name`,
+    () =>
+      use(async (w) => {
+        const t = await token(w.keys);
+        tokens.push(t);
+        const r = await w.send(
+          new Request(BASE + "/usersig", {
+            method: "POST",
+            headers: { authorization: `Bearer ${t}` },
+          }),
+          worker,
+        );
+        const text = await r.text();
+        assertEquals(r.status, 500);
+        assertEquals(r.headers.get("cache-control"), "no-store");
+        assertEquals(JSON.parse(text).error.code, "ERR_SERVICE_MISCONFIGURED");
+        assert(
+          !text.includes(" at ") && !text.includes(TEST_ENV.SECRET_KEY),
+          "no stack, no secret",
+        );
+        const deadline = Date.now() + 2000;
+        while (
+          !w.logs.join("").includes(`ERR_SERVICE_MISCONFIGURED ${setting}:`) &&
+          Date.now() < deadline
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert(
+          w.logs.join("").includes(`usersig: 500 ERR_SERVICE_MISCONFIGURED ${setting}: `),
+          w.logs.join(""),
+        );
+      }),
+    NODE,
+  );
+}
+
+test(
+  "workerd: the Worker's log holds refusals but no secret, ticket or token",
+  () =>
+    use(async (w) => {
+      const expired = await token(w.keys, {
+        claims: { exp: Math.floor(Date.now() / 1000) - 3600 },
+      });
+      tokens.push(expired);
+      const r = await w.send(
+        new Request(BASE + "/usersig", {
+          method: "POST",
+          headers: { authorization: `Bearer ${expired}` },
+        }),
+      );
+      assertEquals(r.status, 401);
+      await r.body?.cancel();
+      const deadline = Date.now() + 2000;
+      while (!w.logs.join("").includes("401 ERR_AUTH_TOKEN_EXPIRED") && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const log = w.logs.join("");
+      assert(log.includes("usersig: 401 ERR_AUTH_TOKEN_EXPIRED POST /usersig"), log);
+      assert(issued.length > 0, "tickets were issued");
+      assertCleanLog(log, issued, tokens);
+    }),
+  NODE,
+);
+
+test("workerd: stops cleanly", () => stopWorkerd(), NODE);
