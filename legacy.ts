@@ -12,7 +12,7 @@
  *
  * @example Check a ticket with the public key from the console
  * ```ts
- * import { TLSSigAPI } from "./legacy.ts";
+ * import { TLSSigAPI } from "@usersig/usersig/legacy";
  *
  * const publicKey = `-----BEGIN PUBLIC KEY-----
  * MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAEaPVFHhWqRDnKnVlyU5JIzXOUyOJd/pPU

@@ -11,7 +11,7 @@
  *
  * @example Issue a UserSig on your server, check one that comes back
  * ```ts
- * import { TLSSigAPIv2 } from "./mod.ts";
+ * import { TLSSigAPIv2 } from "@usersig/usersig";
  *
  * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
  * const userSig = await api.genUserSig("alice", 86400);

@@ -50,7 +50,7 @@ export interface DecodedUserSig {
  *
  * @example Why was this ticket rejected? Look inside.
  * ```ts
- * import { decodeUserSig, TLSSigAPIv2 } from "./mod.ts";
+ * import { decodeUserSig, TLSSigAPIv2 } from "@usersig/usersig";
  *
  * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
  * const userSig = await api.genUserSig("alice", 3600, { now: 1_700_000_000 });

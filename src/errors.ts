@@ -36,7 +36,7 @@ export type UserSigErrorCode =
  *
  * @example Telling an expired ticket from a forged one
  * ```ts
- * import { TLSSigAPIv2, UserSigError } from "./mod.ts";
+ * import { TLSSigAPIv2, UserSigError } from "@usersig/usersig";
  *
  * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
  * const userSig = await api.genUserSig("alice", 60, { now: 1_700_000_000 });

@@ -48,7 +48,7 @@ export interface PrivateMap {
  *
  * @example A record for room 10000, every privilege, for five minutes
  * ```ts
- * import { decodePrivateMap, encodePrivateMap, Privilege } from "./mod.ts";
+ * import { decodePrivateMap, encodePrivateMap, Privilege } from "@usersig/usersig";
  *
  * const bytes = encodePrivateMap({
  *   userId: "alice", sdkAppId: 1400000000, roomId: 10000,
@@ -98,7 +98,7 @@ export function encodePrivateMap(map: PrivateMap): Uint8Array {
  *
  * @example Reading the room out of a PrivateMapKey's userbuf
  * ```ts
- * import { decodePrivateMap } from "./mod.ts";
+ * import { decodePrivateMap } from "@usersig/usersig";
  *
  * const hex = "0000077869616f6a756e53724e00000027106553f22c000000ff00000000";
  * const bytes = new Uint8Array(hex.match(/../g)!.map((h) => parseInt(h, 16)));

@@ -5,7 +5,7 @@
  *
  * @example A typical audience member: enter, receive audio and video
  * ```ts
- * import { Privilege } from "./mod.ts";
+ * import { Privilege } from "@usersig/usersig";
  *
  * const audience = Privilege.EnterRoom | Privilege.ReceiveAudio | Privilege.ReceiveVideo;
  * console.assert(audience === 42);
@@ -50,7 +50,7 @@ function fold(name: string): string {
  *
  * @example Naming an audience's privileges
  * ```ts
- * import { privilegeNames } from "./mod.ts";
+ * import { privilegeNames } from "@usersig/usersig";
  *
  * console.assert(privilegeNames(42).join() === "EnterRoom,ReceiveAudio,ReceiveVideo");
  * ```
@@ -75,7 +75,7 @@ export function privilegeNames(privilegeMap: number): string[] {
  *
  * @example Privileges from a request or a command line
  * ```ts
- * import { parsePrivileges } from "./mod.ts";
+ * import { parsePrivileges } from "@usersig/usersig";
  *
  * console.assert(parsePrivileges("enter-room, receive_audio") === 10);
  * console.assert(parsePrivileges(["All"]) === 255);

@@ -107,7 +107,7 @@ const when = (unix: number) => new Date(unix * 1000).toISOString();
  *
  * @example Issue a UserSig and check it
  * ```ts
- * import { TLSSigAPIv2 } from "./mod.ts";
+ * import { TLSSigAPIv2 } from "@usersig/usersig";
  *
  * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
  * const userSig = await api.genUserSig("alice", 86400);
@@ -133,7 +133,7 @@ export class TLSSigAPIv2 {
    *
    * @example With a key kept outside the process's strings
    * ```ts
-   * import { TLSSigAPIv2 } from "./mod.ts";
+   * import { TLSSigAPIv2 } from "@usersig/usersig";
    *
    * const key = await crypto.subtle.importKey(
    *   "raw", new TextEncoder().encode("demo-secret-key"),
@@ -184,11 +184,11 @@ export class TLSSigAPIv2 {
    *
    * @example A ticket valid for one day
    * ```ts
-   * import { TLSSigAPIv2 } from "./mod.ts";
+   * import { TLSSigAPIv2 } from "@usersig/usersig";
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const userSig = await api.genUserSig("alice", 86400);
-   * console.assert(userSig.startsWith("eJ"));
+   * console.assert((await api.verifyUserSig(userSig, "alice")).expire === 86400);
    * ```
    */
   genUserSig(
@@ -213,7 +213,7 @@ export class TLSSigAPIv2 {
    *
    * @example Carrying three bytes
    * ```ts
-   * import { TLSSigAPIv2 } from "./mod.ts";
+   * import { TLSSigAPIv2 } from "@usersig/usersig";
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const bytes = new TextEncoder().encode("abc");
@@ -246,7 +246,7 @@ export class TLSSigAPIv2 {
    *
    * @example Enter room 10000 as audience
    * ```ts
-   * import { Privilege, TLSSigAPIv2 } from "./mod.ts";
+   * import { Privilege, TLSSigAPIv2 } from "@usersig/usersig";
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const key = await api.genPrivateMapKey("alice", 300, 10000,
@@ -279,7 +279,7 @@ export class TLSSigAPIv2 {
    *
    * @example Every privilege in room "abc-room"
    * ```ts
-   * import { Privilege, TLSSigAPIv2 } from "./mod.ts";
+   * import { Privilege, TLSSigAPIv2 } from "@usersig/usersig";
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const key = await api.genPrivateMapKeyWithStringRoomID("alice", 300, "abc-room", Privilege.All);
@@ -311,13 +311,17 @@ export class TLSSigAPIv2 {
    *
    * @example Rejecting a ticket for another user
    * ```ts
-   * import { TLSSigAPIv2, UserSigError } from "./mod.ts";
+   * import { TLSSigAPIv2, UserSigError } from "@usersig/usersig";
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const userSig = await api.genUserSig("alice");
-   * const error = await api.verifyUserSig(userSig, "bob").catch((e: UserSigError) => e);
-   * console.assert(error instanceof UserSigError);
-   * console.assert(error.code === "ERR_USERSIG_IDENTIFIER_MISMATCH");
+   * try {
+   *   await api.verifyUserSig(userSig, "bob");
+   *   throw new Error("accepted a ticket for another user");
+   * } catch (error) {
+   *   if (!(error instanceof UserSigError)) throw error;
+   *   console.assert(error.code === "ERR_USERSIG_IDENTIFIER_MISMATCH");
+   * }
    * ```
    */
   async verifyUserSig(
@@ -365,14 +369,17 @@ export class TLSSigAPIv2 {
    *
    * @example Requiring the right to send video in room 10000
    * ```ts
-   * import { Privilege, TLSSigAPIv2 } from "./mod.ts";
+   * import { Privilege, TLSSigAPIv2, UserSigError } from "@usersig/usersig";
    *
    * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
    * const key = await api.genPrivateMapKey("alice", 300, 10000, Privilege.EnterRoom);
-   * const error = await api.verifyPrivateMapKey(key, "alice", {
-   *   roomId: 10000, privileges: Privilege.SendVideo,
-   * }).catch((e: UserSigError) => e);
-   * console.assert(error.code === "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED");
+   * try {
+   *   await api.verifyPrivateMapKey(key, "alice", { roomId: 10000, privileges: Privilege.SendVideo });
+   *   throw new Error("granted a privilege the ticket lacks");
+   * } catch (error) {
+   *   if (!(error instanceof UserSigError)) throw error;
+   *   console.assert(error.code === "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED");
+   * }
    * ```
    */
   async verifyPrivateMapKey(

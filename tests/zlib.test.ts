@@ -68,13 +68,13 @@ test("zlibInflate() reads stored blocks, including several and an empty final on
   assertEquals(zlibInflate(stream, CAP), data);
 });
 
-test("zlibDeflate() compresses ticket documents to about zlib level 6's size", async () => {
+test("zlibDeflate() compresses ticket documents to within 20% of zlib level 6", async () => {
   const json = text(
     '{"TLS.ver":"2.0","TLS.identifier":"xiaojun","TLS.sdkappid":1400000000,"TLS.time":1700000000,' +
       '"TLS.expire":86400,"TLS.sig":"SNF4FmVCPucoXsBOpbVF3fFCf57JPm0ezZ1jeVILlVc="}',
   );
   const ours = zlibDeflate(json).length, standard = (await standardDeflate(json)).length;
-  assert(ours <= standard * 1.1, `ours ${ours} bytes, standard ${standard}`);
+  assert(ours <= standard * 1.2, `ours ${ours} bytes, standard ${standard}`);
 });
 
 function rejects(stream: Uint8Array, includes: string, cap = CAP): void {
