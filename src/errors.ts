@@ -58,6 +58,14 @@ export class UserSigError extends Error {
    * @param code The stable reason code.
    * @param message A sentence for people; never a key or a whole ticket.
    * @param options `cause`, when an underlying error explains more.
+   *
+   * @example Rejecting a ticket in code of your own, e.g. a test double
+   * ```ts
+   * import { UserSigError } from "@usersig/usersig";
+   *
+   * const error = new UserSigError("ERR_USERSIG_EXPIRED", "the ticket has expired");
+   * console.assert(error.name === "UserSigError" && error.code === "ERR_USERSIG_EXPIRED");
+   * ```
    */
   constructor(
     code: UserSigErrorCode,

@@ -308,6 +308,7 @@ export class TLSSigAPIv2 {
    * @returns The ticket's claims.
    * @throws {UserSigError} With the `code` of the first check that fails.
    * @throws {TypeError} For an argument or option of the wrong type.
+   * @throws {RangeError} For an option out of range (`now`, `clockSkew`).
    *
    * @example Rejecting a ticket for another user
    * ```ts

@@ -105,13 +105,16 @@ async function checks() {
     ]],
     ["deno doc --lint", ["doc", "--lint", ...entries]],
     ["doc examples run (deno test --doc)", ["test", "--doc", "--allow-all", ...entries, "src/"]],
+    ["every export documented with @param, @returns, @throws and a titled @example", [
+      "tests/doc_check.mjs",
+    ], process.execPath],
     ["deno publish --dry-run", ["publish", "--dry-run", "--allow-dirty"]],
   ];
   const lines = [];
   let passed = 0, failed = 0;
-  for (const [name, args] of steps) {
+  for (const [name, args, cmd = bin("deno")] of steps) {
     if (filter && !name.includes(filter)) continue;
-    const { code, out } = await run(bin("deno"), args);
+    const { code, out } = await run(cmd, args);
     // A doc example asserts with console.assert, which prints instead of throwing.
     if (code === 0 && !out.includes("Assertion failed")) {
       passed++;

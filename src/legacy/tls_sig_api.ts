@@ -257,6 +257,7 @@ export class TLSSigAPI {
    * @returns The ticket's claims.
    * @throws {UserSigError} With the `code` of the first check that fails.
    * @throws {TypeError} For an argument or option of the wrong type.
+   * @throws {RangeError} For an option out of range (`now`, `clockSkew`).
    *
    * @example Checking a ticket from Tencent's own v1 test suite
    * ```ts

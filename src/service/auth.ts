@@ -115,7 +115,8 @@ function reason(error: unknown): ServiceError {
  *
  * @param options The secret and/or keys, issuer, audience, clock tolerance.
  * @returns The hook for `createUserSigHandler`.
- * @throws {TypeError} When no key is given, or both `jwksUrl` and `jwks`.
+ * @throws {TypeError} When no key is given, both `jwksUrl` and `jwks` are, or
+ * `jwksUrl` is not a URL.
  * @throws {RangeError} For a secret under 32 bytes or a bad clock tolerance.
  *
  * @example Accept HS256 tokens from your login server

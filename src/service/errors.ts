@@ -31,6 +31,16 @@ export class ServiceError extends Error {
    * @param message A sentence for people; never a secret or a ticket.
    * @param headers Extra response headers.
    * @throws {RangeError} For a status outside 400..599.
+   *
+   * @example A refusal with a header the client needs
+   * ```ts
+   * import { ServiceError } from "@usersig/usersig/service";
+   *
+   * const refusal = new ServiceError(401, "ERR_AUTH_MISSING", "send a bearer token", {
+   *   "www-authenticate": 'Bearer realm="example"',
+   * });
+   * console.assert(refusal.headers["www-authenticate"] === 'Bearer realm="example"');
+   * ```
    */
   constructor(
     status: number,

@@ -19,12 +19,14 @@ export interface EnvServiceOptions {
  * Creates the service from environment variables (see `fromEnv`), with
  * `jwtAuthenticator` as its authenticate hook. When a setting is missing or
  * invalid, the handler answers every request with `500`
- * `ERR_SERVICE_MISCONFIGURED` and logs a line naming the setting; it never
- * throws and never shows a stack trace or a setting's value.
+ * `ERR_SERVICE_MISCONFIGURED` and logs a line naming the setting; a bad
+ * setting is never thrown, and no response shows a stack trace or a
+ * setting's value.
  *
  * @param env The variables: a Worker's `env`, `Deno.env.toObject()`, `process.env`.
  * @param options The room policy and the log.
  * @returns The handler.
+ * @throws {TypeError} When Web Crypto (`crypto.subtle`) is unavailable.
  *
  * @example A misconfigured service says which setting to fix
  * ```ts

@@ -121,7 +121,8 @@ function denyAll(): number {
  * @param settings The application and the service's limits.
  * @param hooks The authenticate hook, the room policy and the log.
  * @returns The handler.
- * @throws {TypeError} For a missing hook, a bad key or origin list.
+ * @throws {TypeError} For a missing hook, a bad key or origin list, or a
+ * number that is not an integer.
  * @throws {RangeError} For an SDKAppID, validity or body limit out of range.
  *
  * @example Issue a UserSig to whoever the hook vouches for

@@ -22,7 +22,22 @@ export interface RoomRequest {
  */
 export type RoomPolicy = (request: RoomRequest) => number | Promise<number>;
 
-/** What the example policy lets anyone do in any room: enter, listen, watch. */
+/**
+ * What the example policy lets anyone do in any room: enter, listen, watch.
+ *
+ * @example A policy of your own: audience everywhere, nothing more
+ * ```ts
+ * import { privilegeNames } from "@usersig/usersig";
+ * import { AUDIENCE_PRIVILEGES, type RoomPolicy } from "@usersig/usersig/service";
+ *
+ * const audienceOnly: RoomPolicy = () => AUDIENCE_PRIVILEGES;
+ * console.assert(audienceOnly({ userId: "alice", roomId: 10000, privileges: 2 }) === 170);
+ * console.assert(
+ *   privilegeNames(AUDIENCE_PRIVILEGES).join() ===
+ *     "EnterRoom,ReceiveAudio,ReceiveVideo,ReceiveSubStream",
+ * );
+ * ```
+ */
 export const AUDIENCE_PRIVILEGES: number = Privilege.EnterRoom | Privilege.ReceiveAudio |
   Privilege.ReceiveVideo | Privilege.ReceiveSubStream;
 

@@ -53,6 +53,14 @@ export class ServiceConfigError extends Error {
    *
    * @param setting The environment variable to fix.
    * @param message What it must be; never its value.
+   *
+   * @example Reporting a setting your own code reads
+   * ```ts
+   * import { ServiceConfigError } from "@usersig/usersig/service";
+   *
+   * const error = new ServiceConfigError("ROOM_LIMIT", "ROOM_LIMIT must be an integer");
+   * console.assert(error.name === "ServiceConfigError" && error.setting === "ROOM_LIMIT");
+   * ```
    */
   constructor(setting: string, message: string) {
     super(message);
