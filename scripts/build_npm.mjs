@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Builds the npm package of the module, the way JSR's npm compatibility layer
+// serves it: every module of the `.`, `./legacy` and `./service` entry points
+// as ES module JavaScript beside its `.d.ts` (one file a module, so the
+// entries share one `UserSigError`), relative `.ts` imports rewritten to
+// `.js`, npm imports left as they are and declared as dependencies with the
+// ranges of deno.json's `imports`. `./cli` is left out: it is Deno's.
+//
+//   node scripts/build_npm.mjs [--outdir DIR]     (default .build/npm)
+//
+// Prints the package directory. TypeScript (a dev dependency) type-checks and
+// emits; a type error fails the build.
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const at = argv.indexOf("--outdir");
+const outdir = resolve(at === -1 ? join(root, ".build", "npm") : argv[at + 1] ?? "");
+if (at !== -1 && !argv[at + 1]) fail("--outdir needs a directory");
+
+/** Entry points that go to npm; `./cli` runs on Deno only. */
+const SKIP = new Set(["./cli"]);
+
+function fail(message) {
+  console.error(`build_npm: ${message}`);
+  process.exit(1);
+}
+
+const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+const entries = Object.entries(deno.exports).filter(([key]) => !SKIP.has(key));
+
+/** deno.json's `imports`, `npm:` ones only, as package name → version range. */
+function npmRanges() {
+  const ranges = new Map();
+  for (const target of Object.values(deno.imports ?? {})) {
+    const m = /^npm:\/?((?:@[^/@]+\/)?[^/@]+)@([^/]+)\/?$/.exec(target);
+    if (m) ranges.set(m[1], m[2]);
+  }
+  return ranges;
+}
+
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+if (!existsSync(tsc)) fail("TypeScript is missing: run `npm install` (it is a dev dependency)");
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+const tsconfig = join(outdir, "tsconfig.json");
+writeFileSync(
+  tsconfig,
+  JSON.stringify({
+    compilerOptions: {
+      target: "es2022",
+      module: "esnext",
+      moduleResolution: "bundler",
+      // The core is portable: ES and DOM libraries, no Node or Deno types.
+      lib: ["es2022", "dom", "dom.iterable"],
+      types: [],
+      strict: true,
+      skipLibCheck: true,
+      verbatimModuleSyntax: true,
+      allowImportingTsExtensions: true,
+      rewriteRelativeImportExtensions: true,
+      declaration: true,
+      rootDir: root,
+      outDir: outdir,
+      newLine: "lf",
+    },
+    files: entries.map(([, file]) => join(root, file)),
+  }),
+);
+const result = spawnSync(process.execPath, [tsc, "-p", tsconfig], { encoding: "utf8" });
+rmSync(tsconfig, { force: true });
+if (result.status !== 0) fail(`tsc failed\n${result.stdout}${result.stderr}`);
+
+/** Every file under `dir`, relative to it. */
+function walk(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name), base) : [relative(base, join(dir, d.name))]
+  );
+}
+
+// Declarations keep `./x.ts` specifiers: point them at the `.js` files too.
+const RELATIVE_TS = /(["'])(\.{1,2}\/[^"'\n]*?)\.ts\1/g;
+const BARE = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'./][^"']*)["']/g;
+const used = new Set();
+for (const file of walk(outdir)) {
+  const path = join(outdir, file);
+  let text = readFileSync(path, "utf8");
+  if (file.endsWith(".d.ts")) {
+    text = text.replace(RELATIVE_TS, "$1$2.js$1");
+    writeFileSync(path, text);
+  }
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  for (const [, specifier] of code.matchAll(BARE)) {
+    if (specifier.startsWith("node:")) fail(`${file} imports ${specifier}`);
+    used.add(specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"));
+  }
+}
+
+const ranges = npmRanges();
+const dependencies = {};
+for (const name of [...used].sort()) {
+  if (!ranges.has(name)) fail(`"${name}" is imported but not an npm: import in deno.json`);
+  dependencies[name] = ranges.get(name);
+}
+
+const exportsMap = {};
+for (const [key, file] of entries) {
+  const base = file.replace(/\.ts$/, "");
+  exportsMap[key] = { types: `${base}.d.ts`, default: `${base}.js` };
+}
+for (const file of ["README.md", "LICENSE"]) copyFileSync(join(root, file), join(outdir, file));
+const manifest = {
+  name: deno.name,
+  version: deno.version,
+  description:
+    "Issue, verify and decode Tencent Cloud IM / TRTC UserSig and PrivateMapKey tickets with Web Crypto.",
+  license: deno.license,
+  type: "module",
+  exports: exportsMap,
+  files: [...entries.map(([, f]) => f.replace(/^\.\//, "").replace(/\.ts$/, ".*")), "src/"],
+  dependencies,
+};
+writeFileSync(join(outdir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+console.log(outdir);
