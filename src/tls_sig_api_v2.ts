@@ -2,7 +2,7 @@
 
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { readTicket, readV2, signedContentV2, writeTicketV2 } from "./document.ts";
-import { malformed, UserSigError } from "./errors.ts";
+import { malformed } from "./errors.ts";
 import { decodePrivateMap, encodePrivateMap, type PrivateMap } from "./private_map.ts";
 import {
   checkClockSkew,
@@ -17,6 +17,7 @@ import {
   unixSeconds,
   utf8,
 } from "./validate.ts";
+import { checkUserBufPolicy, checkValidity, reject, userBufOption, when } from "./verify_checks.ts";
 
 /** Options for issuing a ticket. */
 export interface SignOptions {
@@ -90,12 +91,6 @@ function subtle(): SubtleCrypto {
   return s;
 }
 
-function reject(code: ConstructorParameters<typeof UserSigError>[0], message: string): never {
-  throw new UserSigError(code, message);
-}
-
-const when = (unix: number) => new Date(unix * 1000).toISOString();
-
 /**
  * Issues and checks v2 tickets (HMAC-SHA256) for one application: UserSig,
  * the login password of Tencent Cloud IM and TRTC, and PrivateMapKey, the
@@ -168,8 +163,9 @@ export class TLSSigAPIv2 {
     this.#key.catch(() => {});
   }
 
-  async #cryptoKey(): Promise<CryptoKey> {
-    return this.#resolved ??= await this.#key;
+  /** The key, without a wait once it is imported: most calls skip a promise. */
+  #cryptoKey(): CryptoKey | Promise<CryptoKey> {
+    return this.#resolved ?? this.#key.then((key) => this.#resolved = key);
   }
 
   /**
@@ -330,26 +326,9 @@ export class TLSSigAPIv2 {
     userId: string,
     options: VerifyOptions = {},
   ): Promise<UserSigClaims> {
-    const expected = options?.userBuf;
-    if (expected !== undefined && expected !== "any" && !(expected instanceof Uint8Array)) {
-      throw new TypeError('options.userBuf must be a Uint8Array or "any"');
-    }
+    const expected = userBufOption(options?.userBuf);
     const claims = await this.#verify(userSig, userId, options);
-    const actual = claims.userBuf;
-    if (expected === undefined && actual !== undefined) {
-      reject(
-        "ERR_USERSIG_USERBUF_MISMATCH",
-        'ticket carries a userbuf; pass options.userBuf (the bytes, or "any") to accept it',
-      );
-    }
-    if (expected instanceof Uint8Array) {
-      if (actual === undefined) {
-        reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries no userbuf");
-      }
-      if (actual.length !== expected.length || actual.some((b, i) => b !== expected[i])) {
-        reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries a different userbuf");
-      }
-    }
+    checkUserBufPolicy(expected, claims.userBuf);
     return claims;
   }
 
@@ -491,13 +470,7 @@ export class TLSSigAPIv2 {
     if (!valid) {
       reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
     }
-    const expiresAt = f.time + f.expire;
-    if (now > expiresAt) {
-      reject("ERR_USERSIG_EXPIRED", `ticket expired at ${when(expiresAt)}`);
-    }
-    if (f.time > now + skew) {
-      reject("ERR_USERSIG_NOT_YET_VALID", `ticket is issued in the future, at ${when(f.time)}`);
-    }
+    const expiresAt = checkValidity(f.time, f.expire, now, skew);
     const claims: UserSigClaims = {
       version: f.version,
       userId: f.userId,

@@ -2,7 +2,7 @@
 
 import { decodeBase64, encodeBase64 } from "../base64.ts";
 import { formatOf, readTicket, readV1 } from "../document.ts";
-import { malformed, UserSigError, type UserSigErrorCode } from "../errors.ts";
+import { malformed } from "../errors.ts";
 import type { VerifyOptions } from "../tls_sig_api_v2.ts";
 import {
   checkClockSkew,
@@ -18,6 +18,7 @@ import type { Curve, LegacyCurve } from "./curves.ts";
 import { signedContentV1, type V1Content, writeTicketV1 } from "./document.ts";
 import { parsePrivateKey, parsePublicKey } from "./keys.ts";
 import { signatureFromDer, signatureToDer } from "./signature.ts";
+import { checkUserBufPolicy, checkValidity, reject, userBufOption } from "../verify_checks.ts";
 
 /** The key pair of a v1 application, as the console gave it. */
 export interface LegacyKeys {
@@ -68,12 +69,6 @@ export interface LegacyUserSigClaims {
   /** The userbuf, when the ticket carries one and the caller accepted it. */
   userBuf?: Uint8Array;
 }
-
-function reject(code: UserSigErrorCode, message: string): never {
-  throw new UserSigError(code, message);
-}
-
-const when = (unix: number) => new Date(unix * 1000).toISOString();
 
 function decimalOption(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -282,10 +277,7 @@ export class TLSSigAPI {
     options: VerifyOptions = {},
   ): Promise<LegacyUserSigClaims> {
     if (typeof userId !== "string") throw new TypeError("userId must be a string");
-    const expected = options?.userBuf;
-    if (expected !== undefined && expected !== "any" && !(expected instanceof Uint8Array)) {
-      throw new TypeError('options.userBuf must be a Uint8Array or "any"');
-    }
+    const expected = userBufOption(options?.userBuf);
     const now = unixSeconds(options?.now);
     const skew = checkClockSkew(options?.clockSkew);
     const { document } = readTicket(userSig);
@@ -320,28 +312,9 @@ export class TLSSigAPI {
     if (!this.#verify(signature, utf8(content))) {
       reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
     }
-    const expiresAt = f.time + f.expire;
-    if (now > expiresAt) {
-      reject("ERR_USERSIG_EXPIRED", `ticket expired at ${when(expiresAt)}`);
-    }
-    if (f.time > now + skew) {
-      reject("ERR_USERSIG_NOT_YET_VALID", `ticket is issued in the future, at ${when(f.time)}`);
-    }
+    const expiresAt = checkValidity(f.time, f.expire, now, skew);
     const actual = f.userBuf;
-    if (expected === undefined && actual !== undefined) {
-      reject(
-        "ERR_USERSIG_USERBUF_MISMATCH",
-        'ticket carries a userbuf; pass options.userBuf (the bytes, or "any") to accept it',
-      );
-    }
-    if (expected instanceof Uint8Array) {
-      if (actual === undefined) {
-        reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries no userbuf");
-      }
-      if (actual.length !== expected.length || actual.some((b, i) => b !== expected[i])) {
-        reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries a different userbuf");
-      }
-    }
+    checkUserBufPolicy(expected, actual);
     const claims: LegacyUserSigClaims = {
       version: f.version,
       userId: f.userId,

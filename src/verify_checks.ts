@@ -1,0 +1,58 @@
+// This module is browser compatible.
+// The checks that v2 and legacy v1 verifiers share once a signature is
+// found authentic: the validity period and the userbuf policy.
+
+import { UserSigError, type UserSigErrorCode } from "./errors.ts";
+
+/** Throws a UserSigError. */
+export function reject(code: UserSigErrorCode, message: string): never {
+  throw new UserSigError(code, message);
+}
+
+/** Unix seconds as an ISO date, for messages. */
+export function when(unix: number): string {
+  return new Date(unix * 1000).toISOString();
+}
+
+/** Checks `options.userBuf`: bytes, `"any"` or nothing. */
+export function userBufOption(value: unknown): Uint8Array | "any" | undefined {
+  if (value !== undefined && value !== "any" && !(value instanceof Uint8Array)) {
+    throw new TypeError('options.userBuf must be a Uint8Array or "any"');
+  }
+  return value;
+}
+
+/**
+ * Checks the validity period: expired after `time + expire`, not yet valid
+ * when issued more than `skew` seconds after `now`. Returns `time + expire`.
+ */
+export function checkValidity(time: number, expire: number, now: number, skew: number): number {
+  const expiresAt = time + expire;
+  if (now > expiresAt) reject("ERR_USERSIG_EXPIRED", `ticket expired at ${when(expiresAt)}`);
+  if (time > now + skew) {
+    reject("ERR_USERSIG_NOT_YET_VALID", `ticket is issued in the future, at ${when(time)}`);
+  }
+  return expiresAt;
+}
+
+/**
+ * Checks a ticket's userbuf against what the caller expects: none
+ * (`undefined`), exactly these bytes, or `"any"`.
+ */
+export function checkUserBufPolicy(
+  expected: Uint8Array | "any" | undefined,
+  actual: Uint8Array | undefined,
+): void {
+  if (expected === undefined && actual !== undefined) {
+    reject(
+      "ERR_USERSIG_USERBUF_MISMATCH",
+      'ticket carries a userbuf; pass options.userBuf (the bytes, or "any") to accept it',
+    );
+  }
+  if (expected instanceof Uint8Array) {
+    if (actual === undefined) reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries no userbuf");
+    if (actual.length !== expected.length || actual.some((b, i) => b !== expected[i])) {
+      reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries a different userbuf");
+    }
+  }
+}
