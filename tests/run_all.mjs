@@ -156,7 +156,9 @@ async function workerd() {
   const mf = new Miniflare({
     modules: true,
     scriptPath: join(build, "workerd.mjs"),
-    compatibilityDate: "2026-04-01",
+    // The Worker's own date, so that the suite sees the runtime the service gets.
+    compatibilityDate: readFileSync(join(root, "wrangler.toml"), "utf8")
+      .match(/compatibility_date\s*=\s*"([^"]+)"/)[1],
   });
   try {
     const response = await mf.dispatchFetch(

@@ -6,3 +6,4 @@ import "./legacy_node.test.ts";
 import "./npm_package.test.ts";
 import "./official.test.ts";
 import "./service.test.ts";
+import "./portability.test.ts";
