@@ -4,8 +4,8 @@
  * Legacy v1 tickets (ECDSA-SHA256) for Tencent Cloud IM / TRTC applications
  * created before 2019-07-19 that still sign with the console's key pair
  * (secp256k1 or P-256). New applications, and old ones that switched to a
- * secret key, use {@link https://jsr.io/@usersig/usersig | the main entry}'s
- * `TLSSigAPIv2` instead.
+ * secret key, use `TLSSigAPIv2` from the main entry (`@usersig/usersig`)
+ * instead.
  *
  * This entry depends on `@noble/curves` (Web Crypto has no secp256k1); the
  * main entry has no dependency at all.
