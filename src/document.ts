@@ -7,7 +7,7 @@ import { decodeBase64, decodeTicketBase64, encodeTicketBase64 } from "./base64.t
 import { deflateBound, deflateInto } from "./deflate.ts";
 import { malformed, UserSigError } from "./errors.ts";
 import { zlibInflate } from "./inflate.ts";
-import { fromUtf8, U32_MAX, writeUtf8 } from "./validate.ts";
+import { fromUtf8, isWellFormed, U32_MAX, writeUtf8 } from "./validate.ts";
 
 /** The longest ticket read, in characters; real ones are a few hundred. */
 export const MAX_TICKET_LENGTH = 16384;
@@ -121,6 +121,15 @@ function field<T>(
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
+/**
+ * A signed string field. A JSON escape such as `\ud800` can make a lone
+ * surrogate, which UTF-8 signing would turn into U+FFFD: refused.
+ */
+function text(document: Record<string, unknown>, key: string): string {
+  const value = field(document, key, isString, "a string");
+  if (!isWellFormed(value)) throw malformed(`${key} contains a lone surrogate`);
+  return value;
+}
 const isU32 = (v: unknown): v is number =>
   typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= U32_MAX;
 const isDecimal = (v: unknown): v is string => typeof v === "string" && /^\d{1,10}$/.test(v);
@@ -159,7 +168,7 @@ export function readV2(document: Record<string, unknown>): V2Fields {
   }
   return {
     version,
-    userId: field(document, "TLS.identifier", isString, "a string"),
+    userId: text(document, "TLS.identifier"),
     sdkAppId: field(document, "TLS.sdkappid", isU32, "an unsigned 32-bit integer"),
     time: field(document, "TLS.time", isU32, "an unsigned 32-bit integer"),
     expire: field(document, "TLS.expire", isU32, "an unsigned 32-bit integer"),
@@ -198,16 +207,16 @@ export function readV1(document: Record<string, unknown>): V1Fields {
   const expire = field(document, "TLS.expire_after", isDecimal, decimal);
   const appIdAt3rd = document["TLS.appid_at_3rd"] === undefined
     ? undefined
-    : field(document, "TLS.appid_at_3rd", isString, "a string");
+    : text(document, "TLS.appid_at_3rd");
   const fields: V1Fields = {
     version: document["TLS.version"] === undefined
       ? ""
       : field(document, "TLS.version", isString, "a string"),
-    userId: field(document, "TLS.identifier", isString, "a string"),
+    userId: text(document, "TLS.identifier"),
     sdkAppId: Number(sdkAppId),
     time: Number(time),
     expire: Number(expire),
-    accountType: field(document, "TLS.account_type", isString, "a string"),
+    accountType: text(document, "TLS.account_type"),
     signature: field(document, "TLS.sig", isString, "a string").replace(/\r?\n/g, ""),
     raw: { sdkAppId, time, expire },
     ...userBufOf(document),

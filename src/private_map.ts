@@ -94,7 +94,7 @@ export function encodePrivateMap(map: PrivateMap): Uint8Array {
  * @returns The record.
  * @throws {UserSigError} `ERR_USERSIG_MALFORMED` when the bytes are not a
  * well-formed record (unknown version, lengths that do not add up, text that
- * is not UTF-8).
+ * is not UTF-8, numeric room 0, an empty string room).
  *
  * @example Reading the room out of a PrivateMapKey's userbuf
  * ```ts
@@ -126,11 +126,14 @@ export function decodePrivateMap(userBuf: Uint8Array): PrivateMap {
   const fields = { expiresAt, privilegeMap, accountType };
   if (version === 0) {
     if (userBuf.length !== end) throw bad("trailing bytes");
+    if (roomId === 0) throw bad("numeric room 0");
     return { userId, sdkAppId, roomId, ...fields };
   }
+  if (roomId !== 0) throw bad("a string-room record with a numeric room");
   const roomLength = view.getUint16(fixedEnd);
   if (userBuf.length !== end + roomLength) throw bad("room length does not match");
   const roomStr = fromUtf8(userBuf.subarray(end));
   if (roomStr === null) throw bad("the room is not UTF-8");
+  if (roomStr === "") throw bad("an empty string room");
   return { userId, sdkAppId, roomStr, ...fields };
 }

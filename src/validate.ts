@@ -46,7 +46,7 @@ export function utf8Length(text: string): number {
     else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       length += 2; // a pair: 4 bytes for 2 units
       i++;
-    } else length += 2; // 3 bytes, or a lone surrogate as U+FFFD
+    } else length += 2; // 3 bytes (a lone surrogate too, as U+FFFD)
   }
   return length;
 }
@@ -87,6 +87,16 @@ export function checkSdkAppId(value: unknown): number {
   return integer("sdkAppId", value, 1, U32_MAX);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether `text` is well-formed Unicode. A lone surrogate has no UTF-8 form
+ * (encoding makes it U+FFFD), so two different strings would sign alike.
+ */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 /** Checks a UserID: 1 to 32 UTF-8 bytes, no control characters. */
 export function checkUserId(value: unknown, name = "userId"): string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
@@ -95,6 +105,7 @@ export function checkUserId(value: unknown, name = "userId"): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new RangeError(`${name} must not contain control characters`);
   }
+  if (!isWellFormed(value)) throw new RangeError(`${name} must not contain a lone surrogate`);
   const length = utf8Length(value);
   if (length > MAX_USER_ID_BYTES) {
     throw new RangeError(
@@ -107,6 +118,7 @@ export function checkUserId(value: unknown, name = "userId"): string {
 /** Checks a string room id and returns its UTF-8 bytes. */
 export function checkRoomStr(value: unknown, name = "roomStr"): Uint8Array {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
+  if (!isWellFormed(value)) throw new RangeError(`${name} must not contain a lone surrogate`);
   const bytes = utf8(value);
   if (bytes.length === 0 || bytes.length > MAX_ROOM_STR_BYTES) {
     throw new RangeError(

@@ -169,6 +169,8 @@ test("gen*() name every bad argument with a TypeError or RangeError", async () =
     [() => api.genUserSig("x".repeat(33), 600), RangeError, "at most 32 UTF-8 bytes"],
     [() => api.genUserSig("é".repeat(17), 600), RangeError, "got 34"],
     [() => api.genUserSig("a\nTLS.sdkappid:1", 600), RangeError, "control characters"],
+    [() => api.genUserSig("bob\ud800", 600), RangeError, "lone surrogate"],
+    [() => api.genUserSig("bob\udc00x", 600), RangeError, "lone surrogate"],
     [() => api.genUserSig(42 as unknown as string, 600), TypeError, "userId must be a string"],
     [() => api.genUserSig("alice", 0), RangeError, "expire"],
     [() => api.genUserSig("alice", 1.5), TypeError, "expire must be an integer"],
@@ -187,6 +189,11 @@ test("gen*() name every bad argument with a TypeError or RangeError", async () =
     [() => api.genPrivateMapKey("alice", 300, 1, -1), RangeError, "privilegeMap"],
     [() => api.genPrivateMapKey("alice", 300, 1, 2 ** 32), RangeError, "privilegeMap"],
     [() => api.genPrivateMapKeyWithStringRoomID("alice", 300, "", 255), RangeError, "roomStr"],
+    [
+      () => api.genPrivateMapKeyWithStringRoomID("alice", 300, "r\ud83d", 255),
+      RangeError,
+      "lone surrogate",
+    ],
     [
       () => api.genPrivateMapKeyWithStringRoomID("alice", 300, "r".repeat(65), 255),
       RangeError,
@@ -300,6 +307,23 @@ test("ERR_USERSIG_MALFORMED for each field missing or of the wrong type", async 
       message,
     );
   }
+});
+
+test("ERR_USERSIG_MALFORMED for an identifier with a lone surrogate, though its UTF-8 signs alike", async () => {
+  // "bob\ud800" encodes to the same UTF-8 as "bob\ufffd"; a signature over one must not pass as the other.
+  const authentic = await api.genUserSig("bob\ufffd", 600, { now: T });
+  const doc = await documentOf(authentic);
+  const forged = await ticketWithJson(
+    JSON.stringify({ ...doc, "TLS.identifier": "bob\ud800" }),
+  );
+  assert(forged.length > 0 && JSON.stringify("bob\ud800") === '"bob\\ud800"');
+  await assertRejects(
+    () => api.verifyUserSig(forged, "bob\ud800", { now: T }),
+    "ERR_USERSIG_MALFORMED",
+    "TLS.identifier contains a lone surrogate",
+  );
+  assertThrows(() => decodeUserSig(forged), "ERR_USERSIG_MALFORMED", "lone surrogate");
+  await api.verifyUserSig(authentic, "bob\ufffd", { now: T });
 });
 
 test("ERR_USERSIG_UNSUPPORTED_VERSION for a v1 ticket, pointing to the legacy entry", async () => {

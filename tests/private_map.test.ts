@@ -97,6 +97,19 @@ test("decodePrivateMap() refuses records that do not add up", () => {
     ],
     [fromHex("0000ff"), "too short"],
   ];
+  // A numeric record for room 0, a string record that also names a numeric
+  // room, and an empty string room: no official library writes these today.
+  const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset);
+  const roomZero = good.slice();
+  view(roomZero).setUint32(3 + 7 + 4, 0);
+  cases.push([roomZero, "numeric room 0"]);
+  const both = stringRoom.slice();
+  view(both).setUint32(3 + 7 + 4, 5);
+  cases.push([both, "a string-room record with a numeric room"]);
+  cases.push([
+    new Uint8Array([...stringRoom.subarray(0, stringRoom.length - 5), 0, 0]),
+    "an empty string room",
+  ]);
   for (const [bytes, message] of cases) {
     assertThrows(() => decodePrivateMap(bytes), "ERR_USERSIG_MALFORMED", message);
   }

@@ -126,7 +126,8 @@ function pkcs8(der: Uint8Array, parameterOid: string | undefined, name: string):
   return sec1(inner, [curveOid, parameterOid], name);
 }
 
-function samePoint(curve: Curve, a: Uint8Array, b: Uint8Array): boolean {
+/** Whether two encoded points are the same point on `curve` (false if either is not one). */
+export function samePoint(curve: Curve, a: Uint8Array, b: Uint8Array): boolean {
   try {
     return curve.ecdsa.Point.fromBytes(a).equals(curve.ecdsa.Point.fromBytes(b));
   } catch {

@@ -16,7 +16,7 @@ import {
 } from "../validate.ts";
 import type { Curve, LegacyCurve } from "./curves.ts";
 import { signedContentV1, type V1Content, writeTicketV1 } from "./document.ts";
-import { parsePrivateKey, parsePublicKey } from "./keys.ts";
+import { parsePrivateKey, parsePublicKey, samePoint } from "./keys.ts";
 import { signatureFromDer, signatureToDer } from "./signature.ts";
 import { checkUserBufPolicy, checkValidity, reject, userBufOption } from "../verify_checks.ts";
 
@@ -77,10 +77,6 @@ function decimalOption(name: string, value: unknown): string | undefined {
     throw new RangeError(`${name} must be a decimal string of 1 to 10 digits`);
   }
   return value;
-}
-
-function samePoint(curve: Curve, a: Uint8Array, b: Uint8Array): boolean {
-  return curve.ecdsa.Point.fromBytes(a).equals(curve.ecdsa.Point.fromBytes(b));
 }
 
 /**
