@@ -71,6 +71,30 @@ async function readSecret(prompt: string): Promise<string | null> {
   }
 }
 
+/** Reads a text file, giving up once past `maxBytes` (see CliIo.readTextFile). */
+async function readTextFile(path: string, maxBytes: number): Promise<string> {
+  const file = await Deno.open(path);
+  const chunks: Uint8Array[] = [];
+  try {
+    const buffer = new Uint8Array(16384);
+    let total = 0;
+    for (;;) {
+      const n = await file.read(buffer);
+      if (n === null) break;
+      total += n;
+      if (total > maxBytes) {
+        throw Object.assign(new Error(`larger than ${maxBytes} bytes`), { name: "TooLarge" });
+      }
+      chunks.push(buffer.slice(0, n));
+    }
+  } finally {
+    file.close();
+  }
+  const decoder = new TextDecoder();
+  return chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("") +
+    decoder.decode();
+}
+
 const io: CliIo = {
   stdout: (text) => writeAll(Deno.stdout, text),
   stderr: (text) => writeAll(Deno.stderr, text),
@@ -81,7 +105,7 @@ const io: CliIo = {
       return undefined; // no --allow-env: as if unset
     }
   },
-  readTextFile: (path) => Deno.readTextFile(path),
+  readTextFile,
   readSecret,
   now: () => Math.floor(Date.now() / 1000),
 };

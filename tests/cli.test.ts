@@ -37,18 +37,30 @@ function environment(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
+interface RunOptions {
+  env?: Record<string, string>;
+  input?: string;
+  /** Kills the child after this long (its exit status is then null). */
+  timeoutMs?: number;
+}
+
 function run(
   command: string,
   args: string[],
-  { env = {}, input = "" }: { env?: Record<string, string>; input?: string } = {},
+  { env = {}, input = "", timeoutMs = 60_000 }: RunOptions = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: process.cwd(), env: environment(env) });
     let stdout = "", stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on("error", () => {}); // a child may exit before reading its input
     child.stdin.end(input);
   });
 }
@@ -56,10 +68,7 @@ function run(
 const deno = () => join(process.cwd(), "node_modules", ".bin", "deno");
 
 /** `deno run --allow-read --allow-env cli.ts …args`, the key not set unless given. */
-function usersig(
-  args: string[],
-  options: { env?: Record<string, string>; input?: string } = {},
-): Promise<Run> {
+function usersig(args: string[], options: RunOptions = {}): Promise<Run> {
   return run(deno(), ["run", "--allow-read", "--allow-env", "cli.ts", ...args], options);
 }
 
@@ -299,6 +308,19 @@ test("usersig verify exits 1 with the code and a one-line reason for each reject
       "v1 (ECDSA)",
     ],
     [
+      "v1 ticket, no key given", // refused before the key is asked for
+      [
+        "--sdkappid",
+        String(v1.vectors[0].sdkAppId),
+        "--user",
+        v1.vectors[0].userId,
+        v1.vectors[0].userSig,
+      ],
+      { env: {} },
+      "ERR_USERSIG_UNSUPPORTED_VERSION",
+      "v1 (ECDSA)",
+    ],
+    [
       "other room",
       ["--sdkappid", APP, "--user", "alice", "--room", "8", room],
       withKey,
@@ -442,7 +464,9 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
       pem,
       "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n",
     );
-    const cases: [string[], string, { env?: Record<string, string>; input?: string }][] = [
+    const big = join(dir, "big.key");
+    writeFileSync(big, KEY.repeat(3000)); // 78 000 bytes
+    const cases: [string[], string, RunOptions][] = [
       [[], "Usage: usersig <command>", {}],
       [["launch"], 'unknown command "launch"', {}],
       [["gen", "--user", "a"], "--sdkappid is required", withKey],
@@ -463,6 +487,21 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
         {},
       ],
       [["gen", "--sdkappid", APP, "--user", "a", "--key-file", pem], "v1 (ECDSA) private key", {}],
+      [
+        ["gen", "--sdkappid", APP, "--user", "a", "--key-file", "/dev/zero"],
+        "cannot read --key-file /dev/zero: it is larger than 64 KiB",
+        { timeoutMs: 20_000 },
+      ],
+      [
+        ["gen", "--sdkappid", APP, "--user", "a", "--key-file", big],
+        "it is larger than 64 KiB",
+        {},
+      ],
+      [
+        ["privatemapkey", "--sdkappid", APP, "--user", "a", "--room-str", "", "--privileges", "1"],
+        "--room-str must be 1 to 64 UTF-8 bytes, got 0",
+        withKey,
+      ],
       [
         ["privatemapkey", "--sdkappid", APP, "--user", "a", "--privileges", "1"],
         "--room or --room-str is required",

@@ -285,6 +285,29 @@ test("readSecretKey() explains a missing file, an empty key, no key and a v1 key
   );
 });
 
+test("readSecretKey() caps --key-file at 64 KiB and says so, without the key", async () => {
+  let asked: number | undefined;
+  const io = fakeIo({ files: { big: "k".repeat(65537), fits: `${"k".repeat(65535)}\n` } });
+  const read = io.readTextFile;
+  io.readTextFile = (path, maxBytes) => {
+    asked = maxBytes;
+    return read(path, maxBytes);
+  };
+  assertEquals(await readSecretKey("fits", io), "k".repeat(65535));
+  assertEquals(asked, 65536, "the limit is passed to the reader");
+  const error = await assertRejects(
+    () => readSecretKey("big", io),
+    UsageError,
+    "cannot read --key-file big: it is larger than 64 KiB",
+  );
+  assert(!error.message.includes("kkkk"), error.message);
+  // A reader that stops at the limit reports it by name.
+  const endless = fakeIo();
+  endless.readTextFile = () =>
+    Promise.reject(Object.assign(new Error("stopped"), { name: "TooLarge" }));
+  await assertRejects(() => readSecretKey("/dev/zero", endless), UsageError, "larger than 64 KiB");
+});
+
 test("runCli() gen and verify round-trip with a fixed clock", async () => {
   const io = withKey();
   assertEquals(
@@ -412,6 +435,50 @@ test("runCli() usage errors exit 2 without asking for the key", async () => {
     assert(io.err.length > 0 && io.out === "", argv.join(" "));
     assert(!io.err.includes("S3CRET") && !io.err.includes("    at "), io.err);
   }
+});
+
+test("runCli() checks --room and --room-str itself, naming them, before the key", async () => {
+  const issue = ["privatemapkey", "--sdkappid", "1", "--user", "a", "--privileges", "1"];
+  const check = ["verify", "--sdkappid", "1", "--user", "a"];
+  const cases: [string[], string][] = [
+    [[...issue, "--room-str", ""], "--room-str must be 1 to 64 UTF-8 bytes, got 0"],
+    [[...issue, "--room-str=", "--json"], "--room-str must be 1 to 64 UTF-8 bytes, got 0"],
+    [[...issue, "--room-str", "房".repeat(22)], "--room-str must be 1 to 64 UTF-8 bytes, got 66"],
+    [[...issue, "--room", "0"], "--room must be between 1 and 4294967294, got 0"],
+    [[...issue, "--room", "4294967295"], "--room must be between 1 and 4294967294"],
+    [[...check, "--room-str", "", pmk.userSig], "--room-str must be 1 to 64 UTF-8 bytes, got 0"],
+    [[...check, "--room", "0", pmk.userSig], "--room must be between 1 and 4294967294, got 0"],
+  ];
+  for (const [argv, message] of cases) {
+    const io = fakeIo({ typed: "typed-key" });
+    assertEquals(await runCli(argv, io), 2, argv.join(" "));
+    assertEquals(io.prompts, 0, argv.join(" "));
+    const text = argv.includes("--json") ? JSON.parse(io.out).error.message : io.err;
+    assert(text.includes(message), `${argv.join(" ")}: ${text}`);
+    assert(!text.includes("map.") && !text.includes("options."), text);
+  }
+  // The longest string room still works.
+  const io = withKey();
+  assertEquals(await runCli([...issue, "--room-str", "r".repeat(64)], io), 0, io.err);
+});
+
+test("runCli() verify refuses a v1 ticket before asking for the key", async () => {
+  const legacy = v1.vectors[0];
+  const argv = ["verify", "--sdkappid", String(legacy.sdkAppId), "--user", legacy.userId];
+  const io = fakeIo({ typed: "typed-key" });
+  assertEquals(await runCli([...argv, legacy.userSig], io), 1);
+  assertEquals(io.prompts, 0, "no key is asked for");
+  assert(io.err.startsWith("invalid: ERR_USERSIG_UNSUPPORTED_VERSION: "), io.err);
+  assert(io.err.includes("v1 (ECDSA)"), io.err);
+  assert(!io.err.includes(legacy.userSig), io.err);
+  const json = fakeIo({ typed: "typed-key" });
+  assertEquals(await runCli([...argv, "--json", legacy.userSig], json), 1);
+  assertEquals(json.prompts, 0);
+  assertEquals(JSON.parse(json.out).error.code, "ERR_USERSIG_UNSUPPORTED_VERSION");
+  // Garbage, too, is refused before the prompt.
+  const bad = fakeIo({ typed: "typed-key" });
+  assertEquals(await runCli([...argv, "eJyr" + "A".repeat(80)], bad), 1);
+  assertEquals(bad.prompts, 0);
 });
 
 test("runCli() --json reports a usage error as JSON on stdout", async () => {

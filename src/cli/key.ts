@@ -8,6 +8,16 @@ import type { CliIo } from "./main.ts";
 /** The environment variable the CLI reads the key from. */
 export const KEY_ENV = "TENCENT_SECRET_KEY";
 
+/**
+ * The most a `--key-file` may hold, in bytes: a secret key is one short
+ * line, and reading must end even for `/dev/zero` or a huge file.
+ */
+export const MAX_KEY_FILE_BYTES = 65536;
+
+const TOO_LARGE = `it is larger than ${
+  MAX_KEY_FILE_BYTES / 1024
+} KiB; a secret key is one short line`;
+
 const V1_KEY_MESSAGE =
   "the key looks like a v1 (ECDSA) private key in PEM form; v2 tickets are signed with the " +
   "secret key string shown in the console's application settings";
@@ -18,6 +28,7 @@ function fileProblem(error: unknown): string {
   if (name === "PermissionDenied" || code === "EACCES") return "permission denied";
   if (name === "NotCapable") return "no read permission (run deno with --allow-read)";
   if (name === "IsADirectory" || code === "EISDIR") return "it is a directory";
+  if (name === "TooLarge") return TOO_LARGE;
   return "it could not be read";
 }
 
@@ -30,8 +41,9 @@ function fileProblem(error: unknown): string {
  * @param keyFile The `--key-file` path, if given.
  * @param io The process's input and output.
  * @returns The key.
- * @throws {UsageError} When the file cannot be read, no key is found, or
- * the key is a v1 PEM key. The message never holds the key.
+ * @throws {UsageError} When the file cannot be read or is larger than
+ * {@link MAX_KEY_FILE_BYTES}, no key is found, or the key is a v1 PEM key.
+ * The message never holds the key.
  *
  * @example From the environment
  * ```ts
@@ -52,9 +64,13 @@ export async function readSecretKey(keyFile: string | undefined, io: CliIo): Pro
   if (keyFile !== undefined) {
     from = `the key file ${keyFile}`;
     try {
-      key = await io.readTextFile(keyFile);
+      key = await io.readTextFile(keyFile, MAX_KEY_FILE_BYTES);
     } catch (error) {
       throw new UsageError(`cannot read --key-file ${keyFile}: ${fileProblem(error)}`);
+    }
+    // A reader that ignores the limit: one UTF-16 unit is at least one byte.
+    if (key.length > MAX_KEY_FILE_BYTES) {
+      throw new UsageError(`cannot read --key-file ${keyFile}: ${TOO_LARGE}`);
     }
   } else if (io.env(KEY_ENV)) {
     from = KEY_ENV;

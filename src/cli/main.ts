@@ -29,8 +29,12 @@ export interface CliIo {
   stderr(text: string): void;
   /** An environment variable, or undefined. */
   env(name: string): string | undefined;
-  /** Reads a whole text file. */
-  readTextFile(path: string): Promise<string>;
+  /**
+   * Reads a whole text file of at most `maxBytes` bytes. For a longer one,
+   * or one without an end such as `/dev/zero`, it stops reading once past
+   * the limit and rejects with an error named `"TooLarge"`.
+   */
+  readTextFile(path: string, maxBytes: number): Promise<string>;
   /**
    * Shows `prompt` and reads a line without echoing it (or the first line of
    * piped input); null when there is none or the user cancels.
@@ -194,11 +198,29 @@ function privilegesOf(args: ParsedArgs): number | undefined {
   }
 }
 
+const MAX_ROOM_ID = 4294967294;
+const MAX_ROOM_STR_BYTES = 64;
+
+/**
+ * The room options, checked here so that a mistake names `--room` or
+ * `--room-str` (not the library's field) and comes before the key prompt.
+ */
 function roomOf(args: ParsedArgs): { roomId?: number; roomStr?: string } {
   const roomId = wholeNumber(args, "room", "10000");
   const roomStr = args.options["room-str"];
   if (roomId !== undefined && roomStr !== undefined) {
     throw new UsageError("give --room or --room-str, not both");
+  }
+  if (roomId !== undefined && (roomId < 1 || roomId > MAX_ROOM_ID)) {
+    throw new UsageError(`--room must be between 1 and ${MAX_ROOM_ID}, got ${roomId}`);
+  }
+  if (roomStr !== undefined) {
+    const bytes = new TextEncoder().encode(roomStr).length;
+    if (bytes < 1 || bytes > MAX_ROOM_STR_BYTES) {
+      throw new UsageError(
+        `--room-str must be 1 to ${MAX_ROOM_STR_BYTES} UTF-8 bytes, got ${bytes}`,
+      );
+    }
   }
   return roomId !== undefined ? { roomId } : roomStr !== undefined ? { roomStr } : {};
 }
@@ -313,6 +335,13 @@ async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<numbe
   let decoded: DecodedUserSig | undefined;
   try {
     decoded = decodeUserSig(ticket);
+    if (decoded.format !== "v2") {
+      // Said before the key is asked for: no v2 secret key can check it.
+      throw new UserSigError(
+        "ERR_USERSIG_UNSUPPORTED_VERSION",
+        "this is a v1 (ECDSA) ticket; verify it with TLSSigAPI from the legacy entry point",
+      );
+    }
     const api = new TLSSigAPIv2(sdkAppId, await readSecretKey(args.options["key-file"], io));
     const asRoomTicket = decoded.privateMap !== undefined || privileges !== undefined ||
       room.roomId !== undefined || room.roomStr !== undefined;
