@@ -6,4 +6,5 @@ import "./legacy_node.test.ts";
 import "./npm_package.test.ts";
 import "./official.test.ts";
 import "./service.test.ts";
+import "./service_examples.test.ts";
 import "./portability.test.ts";
