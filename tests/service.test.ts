@@ -190,10 +190,14 @@ async function use<T>(fn: (w: Workerd) => Promise<T>): Promise<T> {
 }
 
 for (const c of CONTRACT) {
-  test(`workerd: ${c.name}`, () => use((w) => runCase(c, w.keys, (r) => w.send(r), issued)), NODE);
+  test(
+    `service workerd: ${c.name}`,
+    () => use((w) => runCase(c, w.keys, (r) => w.send(r), issued)),
+    NODE,
+  );
 }
 
-test("workerd: the JWKS is fetched once and cached by the isolate", () =>
+test("service workerd: the JWKS is fetched once and cached by the isolate", () =>
   use(async (w) => {
     for (const alg of ["RS256", "ES256"] as const) {
       const t = await token(w.keys, { alg, claims: { sub: "dave" } });
@@ -210,7 +214,7 @@ test("workerd: the JWKS is fetched once and cached by the isolate", () =>
   }), NODE);
 
 test(
-  "workerd: an unreachable JWKS gives 503 ERR_AUTH_UNAVAILABLE and no ticket",
+  "service workerd: an unreachable JWKS gives 503 ERR_AUTH_UNAVAILABLE and no ticket",
   () =>
     use(async (w) => {
       const t = await token(w.keys, { alg: "ES256" });
@@ -240,7 +244,7 @@ test(
 
 for (const [worker, setting] of [["no-secret", "SECRET_KEY"], ["bad-app-id", "SDK_APP_ID"]]) {
   test(
-    `workerd: a Worker without a valid ${setting} answers 500 ERR_SERVICE_MISCONFIGURED and logs the setting's name`,
+    `service workerd: a Worker without a valid ${setting} answers 500 ERR_SERVICE_MISCONFIGURED and logs the setting's name`,
     () =>
       use(async (w) => {
         const t = await token(w.keys);
@@ -260,6 +264,7 @@ for (const [worker, setting] of [["no-secret", "SECRET_KEY"], ["bad-app-id", "SD
           !text.includes(" at ") && !text.includes(TEST_ENV.SECRET_KEY),
           "no stack, no secret",
         );
+        assert(!text.includes(setting), "only the log names the setting");
         const deadline = Date.now() + 2000;
         while (
           !w.logs.join("").includes(`ERR_SERVICE_MISCONFIGURED ${setting}:`) &&
@@ -277,7 +282,7 @@ for (const [worker, setting] of [["no-secret", "SECRET_KEY"], ["bad-app-id", "SD
 }
 
 test(
-  "workerd: the Worker's log holds refusals but no secret, ticket or token",
+  "service workerd: the Worker's log holds refusals but no secret, ticket or token",
   () =>
     use(async (w) => {
       const expired = await token(w.keys, {
@@ -304,4 +309,4 @@ test(
   NODE,
 );
 
-test("workerd: stops cleanly", () => stopWorkerd(), NODE);
+test("service workerd: stops cleanly", () => stopWorkerd(), NODE);

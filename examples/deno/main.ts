@@ -4,8 +4,8 @@
 //   SDK_APP_ID=1400000000 SECRET_KEY=... AUTH_JWT_SECRET=... \
 //     deno run --allow-env --allow-net examples/deno/main.ts
 //
-// With settings missing it still starts, and answers 500
-// ERR_SERVICE_MISCONFIGURED naming the setting to fix.
+// With settings missing it still starts, answers 500
+// ERR_SERVICE_MISCONFIGURED, and logs the setting to fix.
 import { exampleRoomPolicy, serviceFromEnv } from "../../service.ts";
 
 const handler = serviceFromEnv(Deno.env.toObject(), { roomPolicy: exampleRoomPolicy });

@@ -21,13 +21,17 @@ export type Authenticate = (request: Request) => Promise<string>;
 export interface JwtAuthOptions {
   /** The HS256 shared secret, at least 32 bytes. */
   secret?: string;
-  /** A JWKS URL (https) whose keys sign RS256/ES256 tokens; fetched once and cached. */
+  /**
+   * A JWKS URL (https) whose keys sign RS256/ES256 tokens; fetched once and
+   * cached. Needs `audience`: an identity provider signs tokens for many
+   * applications with the same keys.
+   */
   jwksUrl?: string;
   /** A JWKS document (`{"keys": [...]}`) given directly, for RS256/ES256 tokens. */
   jwks?: { keys: (JsonWebKey & { kid?: string })[] };
   /** The `iss` every token must carry. */
   issuer?: string;
-  /** The `aud` every token must carry. */
+  /** The `aud` every token must carry. Required with `jwksUrl`. */
   audience?: string;
   /** Seconds of clock difference tolerated for `exp` and `nbf`. Default: 30. */
   clockTolerance?: number;
@@ -115,8 +119,8 @@ function reason(error: unknown): ServiceError {
  *
  * @param options The secret and/or keys, issuer, audience, clock tolerance.
  * @returns The hook for `createUserSigHandler`.
- * @throws {TypeError} When no key is given, both `jwksUrl` and `jwks` are, or
- * `jwksUrl` is not a URL.
+ * @throws {TypeError} When no key is given, both `jwksUrl` and `jwks` are,
+ * `jwksUrl` is not a URL, or `jwksUrl` is given without `audience`.
  * @throws {RangeError} For a secret under 32 bytes or a bad clock tolerance.
  *
  * @example Accept HS256 tokens from your login server
@@ -138,6 +142,11 @@ export function jwtAuthenticator(options: JwtAuthOptions): Authenticate {
   }
   if (jwksUrl !== undefined && jwks !== undefined) {
     throw new TypeError("pass at most one of options.jwksUrl and options.jwks");
+  }
+  if (jwksUrl !== undefined && (typeof audience !== "string" || audience === "")) {
+    throw new TypeError(
+      "options.jwksUrl needs options.audience: the identity provider's keys also sign tokens for other applications",
+    );
   }
   if (!Number.isInteger(clockTolerance) || clockTolerance < 0 || clockTolerance > 300) {
     throw new RangeError("options.clockTolerance must be an integer from 0 to 300 seconds");

@@ -47,10 +47,12 @@ export function serviceFromEnv(env: ServiceEnv, options: EnvServiceOptions = {})
     return createUserSigHandler(settings, hooks);
   } catch (error) {
     if (!(error instanceof ServiceConfigError)) throw error;
+    // The setting is named in the log, for the operator; callers learn only
+    // that the service is misconfigured.
     const refusal = new ServiceError(
       500,
       "ERR_SERVICE_MISCONFIGURED",
-      `the service is misconfigured: check the ${error.setting} setting`,
+      "the service is misconfigured; see its log",
     );
     const line = `usersig: 500 ERR_SERVICE_MISCONFIGURED ${error.setting}: ${error.message}`;
     return (_request: Request) => {

@@ -2,7 +2,7 @@
 // It issues a ticket only for the user id its authenticate hook returns.
 import { parsePrivileges, privilegeNames } from "../privilege.ts";
 import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
-import { checkRoomId, checkRoomStr, checkUserId, integer } from "../validate.ts";
+import { checkRoomId, checkRoomStr, checkUserId, integer, U32_MAX } from "../validate.ts";
 import type { Authenticate } from "./auth.ts";
 import { corsHeaders, preflight } from "./cors.ts";
 import { errorResponse, json, ServiceError } from "./errors.ts";
@@ -10,6 +10,7 @@ import type { RoomPolicy } from "./room_policy.ts";
 import {
   DEFAULT_PRIVATEMAPKEY_EXPIRE,
   DEFAULT_USERSIG_EXPIRE,
+  MAX_SERVICE_EXPIRE,
   type ServiceSettings,
 } from "./settings.ts";
 
@@ -150,13 +151,13 @@ export function createUserSigHandler(
     "settings.userSigExpire",
     settings.userSigExpire ?? DEFAULT_USERSIG_EXPIRE,
     1,
-    4294967295,
+    MAX_SERVICE_EXPIRE,
   );
   const roomExpire = integer(
     "settings.privateMapKeyExpire",
     settings.privateMapKeyExpire ?? DEFAULT_PRIVATEMAPKEY_EXPIRE,
     1,
-    4294967295,
+    MAX_SERVICE_EXPIRE,
   );
   const maxBody = integer(
     "settings.maxBodyBytes",
@@ -219,8 +220,8 @@ export function createUserSigHandler(
     const wanted = field(() => parsePrivileges(privileges as number | string | string[]));
     if (wanted === 0) throw badRequest('"privileges" must ask for at least one privilege');
     const allowed = await roomPolicy({ userId: user, ...room, privileges: wanted });
-    if (!Number.isInteger(allowed) || allowed < 0 || allowed > 4294967295) {
-      throw new TypeError("the room policy must return a privilege map (0..4294967295)");
+    if (!Number.isInteger(allowed) || allowed < 0 || allowed > U32_MAX) {
+      throw new TypeError(`the room policy must return a privilege map (0..${U32_MAX})`);
     }
     const denied = (wanted & ~allowed) >>> 0;
     if (denied !== 0) {

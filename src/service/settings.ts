@@ -1,6 +1,7 @@
 // The service's settings, read from environment variables (a Worker's env,
 // Deno.env, process.env). A missing or bad setting is a ServiceConfigError
 // that names the variable and never echoes its value.
+import { U32_MAX } from "../validate.ts";
 import type { JwtAuthOptions } from "./auth.ts";
 
 /** What the ticket handler needs to know about the application. */
@@ -73,7 +74,12 @@ export class ServiceConfigError extends Error {
 export const DEFAULT_USERSIG_EXPIRE = 86400;
 /** The default validity of a PrivateMapKey issued by the service: five minutes. */
 export const DEFAULT_PRIVATEMAPKEY_EXPIRE = 300;
-const U32_MAX = 4294967295;
+/**
+ * The longest validity the service issues, in seconds: ten years (of 365
+ * days). A ticket's issue time plus its validity must fit in 32 bits
+ * (≤ 4294967295, in 2106), so an unbounded setting would fail every request.
+ */
+export const MAX_SERVICE_EXPIRE = 315360000;
 /** The shortest HS256 secret accepted: 256 bits, as RFC 7518 requires. */
 export const MIN_JWT_SECRET_BYTES = 32;
 
@@ -87,10 +93,16 @@ function text(env: ServiceEnv, name: string): string | undefined {
   return trimmed === "" ? undefined : trimmed;
 }
 
-function integer(
+/**
+ * The integer environment variable `name`, from 1 to `max`: `fallback` when
+ * unset, else a ServiceConfigError saying it must be `what`. (Unlike the
+ * core's `integer()`, it parses text and reports the setting, not its value.)
+ */
+function envInteger(
   env: ServiceEnv,
   name: string,
   fallback: number | undefined,
+  max: number,
   what: string,
 ): number {
   const raw = text(env, name);
@@ -99,7 +111,7 @@ function integer(
     throw new ServiceConfigError(name, `${name} is not set; it must be ${what}`);
   }
   const n = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= U32_MAX)) {
+  if (!(n >= 1 && n <= max)) {
     throw new ServiceConfigError(name, `${name} must be ${what}`);
   }
   return n;
@@ -141,9 +153,10 @@ function origins(raw: string | undefined): string[] {
 
 /**
  * Reads the service's settings from environment variables: `SDK_APP_ID`,
- * `SECRET_KEY`, `AUTH_JWT_SECRET` and/or `AUTH_JWKS_URL`, and the optional
- * `AUTH_JWT_ISSUER`, `AUTH_JWT_AUDIENCE`, `USERSIG_EXPIRE`,
- * `PRIVATEMAPKEY_EXPIRE` and `ALLOWED_ORIGINS`.
+ * `SECRET_KEY`, `AUTH_JWT_SECRET` and/or `AUTH_JWKS_URL` (which requires
+ * `AUTH_JWT_AUDIENCE`), and the optional `AUTH_JWT_ISSUER`,
+ * `AUTH_JWT_AUDIENCE`, `USERSIG_EXPIRE` and `PRIVATEMAPKEY_EXPIRE` (each at
+ * most ten years) and `ALLOWED_ORIGINS`.
  *
  * @param env The variables: a Worker's `env`, `Deno.env.toObject()`, `process.env`.
  * @returns The settings for `createUserSigHandler`, with `auth` for `jwtAuthenticator`.
@@ -163,11 +176,12 @@ function origins(raw: string | undefined): string[] {
  * ```
  */
 export function fromEnv(env: ServiceEnv): EnvSettings {
-  const sdkAppId = integer(
+  const sdkAppId = envInteger(
     env,
     "SDK_APP_ID",
     undefined,
-    "the application's SDKAppID, an integer from 1 to 4294967295",
+    U32_MAX,
+    `the application's SDKAppID, an integer from 1 to ${U32_MAX}`,
   );
   const secretKey = text(env, "SECRET_KEY");
   if (secretKey === undefined) {
@@ -197,20 +211,29 @@ export function fromEnv(env: ServiceEnv): EnvSettings {
   const audience = text(env, "AUTH_JWT_AUDIENCE");
   if (issuer !== undefined) auth.issuer = issuer;
   if (audience !== undefined) auth.audience = audience;
+  if (jwks !== undefined && audience === undefined) {
+    throw new ServiceConfigError(
+      "AUTH_JWT_AUDIENCE",
+      "AUTH_JWT_AUDIENCE must be set with AUTH_JWKS_URL: without it, a token the identity provider issued for any other application would be accepted",
+    );
+  }
+  const expire = `seconds, an integer from 1 to ${MAX_SERVICE_EXPIRE} (ten years)`;
   return {
     sdkAppId,
     secretKey,
-    userSigExpire: integer(
+    userSigExpire: envInteger(
       env,
       "USERSIG_EXPIRE",
       DEFAULT_USERSIG_EXPIRE,
-      "seconds, an integer ≥ 1",
+      MAX_SERVICE_EXPIRE,
+      expire,
     ),
-    privateMapKeyExpire: integer(
+    privateMapKeyExpire: envInteger(
       env,
       "PRIVATEMAPKEY_EXPIRE",
       DEFAULT_PRIVATEMAPKEY_EXPIRE,
-      "seconds, an integer ≥ 1",
+      MAX_SERVICE_EXPIRE,
+      expire,
     ),
     allowedOrigins: origins(text(env, "ALLOWED_ORIGINS")),
     auth,
