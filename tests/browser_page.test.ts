@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import process from "node:process";
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page, Request } from "playwright-core";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { servePage } from "../examples/browser/server.ts";
 import { assert, assertEquals } from "./assert.ts";
@@ -47,17 +47,29 @@ function build(): Promise<void> {
 interface Session {
   page: Page;
   origin: string;
-  requests: string[];
+  /** Every key typed into the page; none may reach a request. KEY is there. */
+  secrets: string[];
   console: string[];
+}
+
+/** What the page requests to load itself, and nothing else. */
+const PAGE_LOAD = ["/", "/style.css", "/dist/app.js"];
+
+interface PageOptions {
+  /** Paths the test itself makes the page request after it has loaded. */
+  laterRequests?: string[];
 }
 
 /**
  * Serves the page on loopback, opens it in a fresh Chromium, runs `fn`,
- * and checks that every request the page made went to that server.
+ * and checks what the page sent: only its own files while loading, no
+ * request at all afterwards (but `laterRequests`), no WebSocket, and no key
+ * in any URL, header or body.
  */
 async function withPage(
   options: BrowserContextOptions,
   fn: (session: Session) => Promise<void>,
+  { laterRequests = [] }: PageOptions = {},
 ): Promise<void> {
   await build();
   const server = await servePage(pageDir(), 0);
@@ -65,23 +77,47 @@ async function withPage(
   const browser: Browser = await launchChromium();
   try {
     const context = await browser.newContext(options);
+    const requests: Request[] = [];
+    const sockets: string[] = [];
+    // The context sees the requests of every page and popup it opens.
+    context.on("request", (request) => requests.push(request));
     const page = await context.newPage();
+    page.on("websocket", (socket) => sockets.push(socket.url()));
     const session: Session = {
       page,
       origin: new URL(server.url).origin,
-      requests: [],
+      secrets: [KEY],
       console: [],
     };
-    page.on("request", (request) => session.requests.push(request.url()));
     page.on("console", (message) => session.console.push(message.text()));
     page.on("pageerror", (error) => session.console.push(`pageerror: ${error.message}`));
     await page.goto(server.url);
     await page.locator("#loading").waitFor({ state: "hidden" });
+    const loaded = requests.length;
     await fn(session);
-    const outside = session.requests.filter((url) => !url.startsWith(`${session.origin}/`));
-    assertEquals(outside, [], "requests that left the page's origin");
-    assert(session.requests.length > 0, "the page's own files were requested");
-    assert(!session.console.some((line) => line.includes(KEY)), "the key reached the console");
+
+    const paths = (list: Request[]) =>
+      list.map((r) =>
+        r.url().startsWith(`${session.origin}/`) ? new URL(r.url()).pathname : r.url()
+      );
+    assertEquals(paths(requests.slice(0, loaded)).sort(), [...PAGE_LOAD].sort(), "page load");
+    assertEquals(paths(requests.slice(loaded)), laterRequests, "requests after the page loaded");
+    assertEquals(sockets, [], "WebSockets opened");
+    for (const request of requests) {
+      const sent = [
+        request.url(),
+        JSON.stringify(await request.allHeaders()),
+        request.postData() ?? "",
+      ].join("\n");
+      for (const secret of session.secrets) {
+        for (const form of [secret, encodeURIComponent(secret)]) {
+          assert(!sent.includes(form), `a key was sent: ${request.method()} ${request.url()}`);
+        }
+      }
+    }
+    for (const secret of session.secrets) {
+      assert(!session.console.some((line) => line.includes(secret)), "a key reached the console");
+    }
     assertEquals(session.console.filter((line) => line.startsWith("pageerror")), []);
   } finally {
     await browser.close();
@@ -174,13 +210,14 @@ test(
       assertEquals(result.sdkAppId, 1400000000);
       const claims = await new TLSSigAPIv2(1400000000, KEY).verifyUserSig(result.userSig, "helper");
       assertEquals(claims.expire, 604800);
-    });
+    }, { laterRequests: ["/dist/gen_test_user_sig.js"] });
   },
   NODE_ONLY,
 );
 
 test("browser page inspects a known PrivateMapKey and verifies it with its key", async () => {
-  await withPage({ viewport: { width: 1280, height: 900 } }, async ({ page }) => {
+  await withPage({ viewport: { width: 1280, height: 900 } }, async ({ page, secrets }) => {
+    secrets.push(pmk.secretKey, "wrong-key");
     await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig);
     const shown = await fields(page);
     assertEquals(shown["ticket"], "PrivateMapKey, format v2 (HMAC-SHA256)");
@@ -212,6 +249,75 @@ test("browser page inspects a known PrivateMapKey and verifies it with its key",
     assert(await page.locator("#inspect-output").isHidden());
   });
 }, NODE_ONLY);
+
+test(
+  "browser page's key fields are no password-manager candidates; Enter still submits",
+  async () => {
+    await withPage({}, async ({ page, secrets }) => {
+      secrets.push(pmk.secretKey);
+      await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig); // shows the verifier
+      // A password field, or any field of a <form>, is what password managers
+      // offer to save; the key fields are neither, and are masked by CSS.
+      const facts = await page.evaluate(() => ({
+        forms: document.querySelectorAll("form").length,
+        passwords: document.querySelectorAll("input[type=password]").length,
+        keys: ["gen-key", "verify-key"].map((id) => {
+          const input = document.getElementById(id) as HTMLInputElement;
+          return {
+            id,
+            type: input.type,
+            inForm: input.form !== null || input.closest("form") !== null,
+            name: input.name,
+            autocomplete: input.getAttribute("autocomplete"),
+            spellcheck: input.spellcheck,
+            autocapitalize: input.getAttribute("autocapitalize"),
+            masked: getComputedStyle(input).getPropertyValue("-webkit-text-security"),
+            label: input.labels?.[0]?.textContent?.trim(),
+            optedOut: ["data-1p-ignore", "data-lpignore", "data-bwignore"]
+              .filter((name) => input.hasAttribute(name)),
+          };
+        }),
+      }));
+      assertEquals(facts.forms, 0, "forms");
+      assertEquals(facts.passwords, 0, "password inputs");
+      for (const key of facts.keys) {
+        assertEquals(key, {
+          id: key.id,
+          type: "text",
+          inForm: false,
+          name: "",
+          autocomplete: "off",
+          spellcheck: false,
+          autocapitalize: "off",
+          masked: "disc",
+          label: "Secret key",
+          optedOut: ["data-1p-ignore", "data-lpignore", "data-bwignore"],
+        });
+      }
+
+      // Enter in a field generates; with a required field empty, that field is
+      // reported and focused instead.
+      await page.locator("#gen-app").fill("1400000000");
+      await page.locator("#gen-key").fill(KEY);
+      await page.locator("#gen-key").press("Enter");
+      assertEquals(await page.evaluate(() => document.activeElement?.id), "gen-user");
+      assert(await page.locator("#gen-output").isHidden(), "generated without a user");
+      await page.locator("#gen-user").fill("enter-user");
+      await page.locator("#gen-key").press("Enter");
+      await page.locator("#gen-output").waitFor({ state: "visible" });
+      const userSig = await page.locator("#gen-ticket").inputValue();
+      await new TLSSigAPIv2(1400000000, KEY).verifyUserSig(userSig, "enter-user");
+
+      // Enter in the verifier's key field verifies; an empty key is reported.
+      await page.locator("#verify-key").press("Enter");
+      assertEquals(await page.locator("#verify-result").textContent(), "");
+      await page.locator("#verify-key").fill(pmk.secretKey);
+      await page.locator("#verify-key").press("Enter");
+      await page.getByText("ERR_USERSIG_EXPIRED").waitFor();
+    });
+  },
+  NODE_ONLY,
+);
 
 test("browser page is usable on a phone and every control has a label", async () => {
   const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
@@ -261,6 +367,7 @@ test("browser page says how to fix a missing crypto.subtle and still inspects", 
     });
     await page.goto("http://insecure.test/");
     await page.locator("#insecure").waitFor({ state: "visible" });
+    const loaded = requests.length;
     assertEquals(await page.evaluate(() => isSecureContext), false);
     const text = await page.locator("#insecure").textContent();
     assert(text!.includes("http://insecure.test"), text!);
@@ -271,6 +378,7 @@ test("browser page says how to fix a missing crypto.subtle and still inspects", 
     assertEquals((await fields(page))["room"], "10000 (numeric)");
     assert(await page.getByRole("button", { name: "Verify" }).isDisabled());
     assert(requests.every((url) => url.startsWith("http://insecure.test/")), requests.join());
+    assertEquals(requests.slice(loaded), [], "requests after the page loaded");
     await screenshot(page, "browser-page-insecure.png");
   } finally {
     await browser.close();

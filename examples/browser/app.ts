@@ -19,11 +19,11 @@ const ticketInput = element<HTMLTextAreaElement>("ticket");
 const inspectError = element<HTMLParagraphElement>("inspect-error");
 const inspectOutput = element<HTMLDivElement>("inspect-output");
 const fieldList = element<HTMLDListElement>("fields");
-const verifyForm = element<HTMLFormElement>("verify-form");
+const verifyGroup = element<HTMLFieldSetElement>("verify-group");
 const verifyKey = element<HTMLInputElement>("verify-key");
 const verifyApp = element<HTMLSpanElement>("verify-app");
 const verifyResult = element<HTMLParagraphElement>("verify-result");
-const genForm = element<HTMLFormElement>("gen-form");
+const genGroup = element<HTMLFieldSetElement>("gen-group");
 const genKey = element<HTMLInputElement>("gen-key");
 const genError = element<HTMLParagraphElement>("gen-error");
 const genOutput = element<HTMLDivElement>("gen-output");
@@ -109,9 +109,30 @@ function inspect(): void {
   refresh();
 }
 
-async function verify(event: SubmitEvent): Promise<void> {
-  event.preventDefault();
-  if (current === null) return;
+/**
+ * Checks a group's fields as a form submission would, showing the browser's
+ * message on the first invalid one and focusing it.
+ */
+function valid(group: HTMLFieldSetElement): boolean {
+  return [...group.querySelectorAll("input")].every((input) => input.reportValidity());
+}
+
+/**
+ * Enter in any field of the group runs `action`, as it would submit a form.
+ * (The groups are no forms: a form's password field is what password
+ * managers offer to save, and the key must not be stored.)
+ */
+function onEnter(group: HTMLFieldSetElement, action: () => unknown): void {
+  group.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing || event.repeat) return;
+    if (!(event.target instanceof HTMLInputElement)) return;
+    event.preventDefault();
+    action();
+  });
+}
+
+async function verify(): Promise<void> {
+  if (current === null || !valid(verifyGroup)) return;
   const { ticket, decoded } = current;
   show(verifyResult, "Checking…");
   try {
@@ -133,8 +154,8 @@ function wholeNumber(value: string, name: string): number {
   return Number(value);
 }
 
-async function generate(event: SubmitEvent): Promise<void> {
-  event.preventDefault();
+async function generate(): Promise<void> {
+  if (!valid(genGroup)) return;
   show(genError, "");
   show(genStatus, "");
   try {
@@ -168,13 +189,14 @@ function start(): void {
   if (globalThis.crypto?.subtle === undefined) {
     element("insecure-origin").textContent = location.origin;
     element("insecure").hidden = false;
-    for (const form of [verifyForm, genForm]) {
-      form.querySelector("fieldset")!.disabled = true;
-    }
+    verifyGroup.disabled = true;
+    genGroup.disabled = true;
   }
   ticketInput.addEventListener("input", inspect);
-  verifyForm.addEventListener("submit", verify);
-  genForm.addEventListener("submit", generate);
+  element("verify-button").addEventListener("click", verify);
+  onEnter(verifyGroup, verify);
+  element("gen-button").addEventListener("click", generate);
+  onEnter(genGroup, generate);
   element("gen-copy").addEventListener("click", copy);
   const expire = element<HTMLInputElement>("gen-expire");
   expire.addEventListener("input", () => {
