@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// The benchmark task: the same scenarios in Deno, Node and Bun, and Tencent's
+// official Node library (tls-sig-api-v2, synchronous) in the same run, then a
+// table of operations per second and the ratios the project aims for.
+// `--quick` runs fewer operations and a smaller heap check.
+// Benchmarks are not tests: nothing here fails on a time.
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { coreSize } from "./size.mjs";
+
+const root = process.cwd();
+const quick = process.argv.includes("--quick");
+const TOTAL = quick ? 50_000 : 200_000;
+const CONCURRENCY = 256;
+const ROUNDS = 3;
+const HEAP_TICKETS = quick ? 100_000 : 1_000_000;
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const args = [String(TOTAL), String(CONCURRENCY), String(ROUNDS), String(HEAP_TICKETS)];
+
+function runtimeResults() {
+  const { build } = createRequire(import.meta.url)("esbuild");
+  const bundle = join(root, ".build", "bench.mjs");
+  return build({
+    entryPoints: [join(root, "bench/runtime.ts")],
+    outfile: bundle,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    logLevel: "error",
+  }).then(() => {
+    const runs = {
+      deno: [bin("deno"), [
+        "run",
+        "--allow-all",
+        "--v8-flags=--expose-gc",
+        "bench/runtime.ts",
+        ...args,
+      ]],
+      node: [process.execPath, ["--expose-gc", bundle, ...args]],
+      bun: [bin("bun"), ["bench/runtime.ts", ...args]],
+    };
+    const results = {};
+    for (const [name, [cmd, argv]] of Object.entries(runs)) {
+      process.stderr.write(`measuring ${name}…\n`);
+      results[name] = JSON.parse(execFileSync(cmd, argv, { cwd: root, encoding: "utf8" }).trim());
+    }
+    return results;
+  });
+}
+
+/** The official library: synchronous, one call after another, in this Node process. */
+function official() {
+  const require = createRequire(join(root, "package.json"));
+  const { Api } = require("tls-sig-api-v2/TLSSigAPIv2.js");
+  const api = new Api(
+    1400000000,
+    "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e",
+  );
+  for (let i = 0; i < 20_000; i++) api.genUserSig("xiaojun", 86400);
+  let best = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const start = performance.now();
+    for (let i = 0; i < TOTAL; i++) api.genUserSig("xiaojun", 86400);
+    best = Math.max(best, TOTAL / ((performance.now() - start) / 1000));
+  }
+  return { api, genUserSig: Math.round(best) };
+}
+
+/** Ticket lengths, ours against the official library's, at the same clock. */
+async function lengths(officialApi) {
+  const { build } = createRequire(import.meta.url)("esbuild");
+  const out = join(root, ".build", "bench_mod.mjs");
+  await build({
+    entryPoints: [join(root, "mod.ts")],
+    outfile: out,
+    bundle: true,
+    format: "esm",
+    logLevel: "error",
+  });
+  const { TLSSigAPIv2 } = await import(out);
+  const ours = new TLSSigAPIv2(
+    1400000000,
+    "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e",
+  );
+  const time = 1_700_000_000;
+  const realNow = Date.now;
+  Date.now = () => time * 1000;
+  const pairs = [];
+  try {
+    for (const userId of ["a", "xiaojun", "user_0123456789_abcdefghijklmno"]) {
+      pairs.push([
+        "UserSig " + userId,
+        officialApi.genUserSig(userId, 86400),
+        await ours.genUserSig(userId, 86400, { now: time }),
+      ]);
+      pairs.push([
+        "PrivateMapKey " + userId,
+        officialApi.genPrivateMapKey(userId, 300, 10000, 255),
+        await ours.genPrivateMapKey(userId, 300, 10000, 255, { now: time }),
+      ]);
+      pairs.push([
+        "string-room PrivateMapKey " + userId,
+        officialApi.genPrivateMapKeyWithStringRoomID(userId, 300, "room-name-1", 42),
+        await ours.genPrivateMapKeyWithStringRoomID(userId, 300, "room-name-1", 42, { now: time }),
+      ]);
+    }
+  } finally {
+    Date.now = realNow;
+  }
+  return Math.max(...pairs.map(([, theirs, mine]) => mine.length / theirs.length));
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const ratio = (a, b) => (a / b).toFixed(2) + "×";
+const mark = (ok) => (ok ? "met" : "NOT met");
+
+const officialResult = official();
+const results = await runtimeResults();
+const maxLength = await lengths(officialResult.api);
+const size = await coreSize();
+const off = officialResult.genUserSig;
+
+console.log(
+  `\nmachine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
+console.log(
+  `${TOTAL} operations a round, best of ${ROUNDS}, ${CONCURRENCY} concurrent calls; ops/s\n`,
+);
+const names = Object.keys(results.deno.results);
+console.log(pad("scenario", 22) + ["deno", "node", "bun"].map((r) => pad(r, 10)).join(""));
+for (const name of names) {
+  console.log(
+    pad(name, 22) + ["deno", "node", "bun"].map((r) => pad(results[r].results[name], 10)).join(""),
+  );
+}
+console.log(
+  pad("official genUserSig", 22) + pad("—", 10) + pad(off, 10) + pad("—", 10) +
+    "(sync, one at a time)",
+);
+
+const GOALS = [
+  ["genUserSig ÷ official genUserSig", (x) => x.genUserSig / off, { deno: 2, node: 1.5, bun: 2 }],
+  ["verifyUserSig ÷ official genUserSig", (x) => x.verifyUserSig / off, {
+    deno: 1,
+    node: 1,
+    bun: 1,
+  }],
+  ["genUserSig ÷ bare HMAC", (x) => x.genUserSig / x["bare HMAC"], {
+    deno: 0.7,
+    node: 0.7,
+    bun: 0.7,
+  }],
+];
+console.log("\n" + pad("ratio", 38) + ["deno", "node", "bun"].map((r) => pad(r, 20)).join(""));
+for (const [label, f, goal] of GOALS) {
+  const cells = ["deno", "node", "bun"].map((r) => {
+    const value = f(results[r].results);
+    return pad(`${ratio(value, 1)} (goal ${goal[r]}×) ${value >= goal[r] ? "met" : "no"}`, 20);
+  });
+  console.log(pad(label, 38) + cells.join(""));
+}
+console.log(
+  `ticket length, worst case vs official: ${ratio(maxLength, 1)} (goal ≤ 1.35×): ${
+    mark(maxLength <= 1.35)
+  }`,
+);
+console.log(
+  `core bundle: ${size.minified} bytes minified, ${size.gzipped} bytes gzipped (goal ≤ 4096): ${
+    mark(size.gzipped <= 4096)
+  }`,
+);
+for (const r of ["deno", "node", "bun"]) {
+  const growth = results[r].heapGrowth;
+  console.log(
+    `heap after ${HEAP_TICKETS} tickets issued and verified, ${r}: ${
+      (growth / 2 ** 20).toFixed(2)
+    } MiB (goal within 5 MiB): ${mark(Math.abs(growth) <= 5 * 2 ** 20)}`,
+  );
+}

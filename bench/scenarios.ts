@@ -1,0 +1,106 @@
+// The benchmark scenarios, runtime-neutral: each runs a number of
+// operations at a given concurrency and reports operations per second.
+import { TLSSigAPIv2 } from "../mod.ts";
+import { signedContentV2 } from "../src/document.ts";
+
+/** The fixed inputs every scenario uses: the official Node vector's. */
+export const INPUT = {
+  sdkAppId: 1400000000,
+  key: "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e",
+  userId: "xiaojun",
+  expire: 86400,
+  time: 1_700_000_000,
+} as const;
+
+/** Runs `op` `total` times, `concurrency` at once; returns operations per second. */
+export async function throughput(
+  op: () => Promise<unknown>,
+  total: number,
+  concurrency: number,
+): Promise<number> {
+  let started = 0;
+  const worker = async () => {
+    while (started < total) {
+      started++;
+      await op();
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return total / ((performance.now() - start) / 1000);
+}
+
+/** One benchmarked operation. */
+export type Scenario = () => Promise<unknown>;
+
+/** The scenarios, by name: bare HMAC as the floor, then the module's calls. */
+export async function scenarios(): Promise<Record<string, Scenario>> {
+  const api = new TLSSigAPIv2(INPUT.sdkAppId, INPUT.key);
+  const options = { now: INPUT.time };
+  const userSig = await api.genUserSig(INPUT.userId, INPUT.expire, options);
+  const privateMapKey = await api.genPrivateMapKey(INPUT.userId, 300, 10000, 255, options);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(INPUT.key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const content = new TextEncoder().encode(
+    signedContentV2(INPUT.userId, INPUT.sdkAppId, INPUT.time, INPUT.expire),
+  );
+  return {
+    "bare HMAC": () => crypto.subtle.sign("HMAC", key, content),
+    "genUserSig": () => api.genUserSig(INPUT.userId, INPUT.expire, options),
+    "verifyUserSig": () => api.verifyUserSig(userSig, INPUT.userId, options),
+    "genPrivateMapKey": () => api.genPrivateMapKey(INPUT.userId, 300, 10000, 255, options),
+    "verifyPrivateMapKey": () =>
+      api.verifyPrivateMapKey(privateMapKey, INPUT.userId, { ...options, roomId: 10000 }),
+  };
+}
+
+/** Best of `rounds` runs of each scenario, after a warm-up, in operations per second. */
+export async function measure(
+  total: number,
+  concurrency: number,
+  rounds: number,
+): Promise<Record<string, number>> {
+  const results: Record<string, number> = {};
+  for (const [name, op] of Object.entries(await scenarios())) {
+    await throughput(op, Math.min(total, 20000), concurrency);
+    let best = 0;
+    for (let r = 0; r < rounds; r++) {
+      best = Math.max(best, await throughput(op, total, concurrency));
+    }
+    results[name] = Math.round(best);
+  }
+  return results;
+}
+
+/**
+ * Issues and verifies `count` tickets (distinct users), collecting garbage
+ * around it with `gc`; returns the heap growth in bytes.
+ */
+export async function heapGrowth(
+  count: number,
+  gc: () => void,
+  heapUsed: () => number,
+): Promise<number> {
+  const api = new TLSSigAPIv2(INPUT.sdkAppId, INPUT.key);
+  const options = { now: INPUT.time };
+  const round = async (n: number) => {
+    for (let i = 0; i < n; i += 256) {
+      await Promise.all(Array.from({ length: Math.min(256, n - i) }, async (_, k) => {
+        const userId = `user${i + k}`;
+        const ticket = await api.genUserSig(userId, INPUT.expire, options);
+        await api.verifyUserSig(ticket, userId, options);
+      }));
+    }
+  };
+  await round(20000); // warm up: code, caches and scratch buffers settle
+  gc();
+  const before = heapUsed();
+  await round(count);
+  gc();
+  return heapUsed() - before;
+}
