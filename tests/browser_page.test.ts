@@ -1,8 +1,9 @@
-// The browser page (examples/browser) in headless Chromium: it is built with
-// `deno task page:build`, served from loopback by its own server, and driven
-// like a person would. Screenshots go to test-artifacts/.
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+// The browser page (examples/browser) in headless Chromium: its committed
+// bundles are checked against a fresh build, then it is served from loopback
+// by its own server and driven like a person would. Screenshots go to test-artifacts/.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import process from "node:process";
 import type { Browser, BrowserContextOptions, Page, Request } from "playwright-core";
@@ -22,27 +23,28 @@ const pmk = V2_VECTORS.find((v) => v.name === "privatemapkey-numeric-room-offici
 const root = () => process.cwd();
 const pageDir = () => join(root(), "examples", "browser");
 
-let built: Promise<void> | undefined;
-
-/** Builds dist/ once per run, through the same task people use. */
-function build(): Promise<void> {
-  built ??= new Promise((resolve, reject) => {
-    const deno = join(root(), "node_modules", ".bin", "deno");
-    const child = spawn(deno, ["task", "-q", "page:build"], {
+test("the committed page bundles are what deno task page:build makes of today's sources", () => {
+  const fresh = mkdtempSync(join(tmpdir(), "usersig-page-"));
+  try {
+    const result = spawnSync(process.execPath, [join(root(), "scripts", "build_page.mjs"), fresh], {
       cwd: root(),
-      env: { ...process.env, NO_COLOR: "1" },
+      encoding: "utf8",
     });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`deno task page:build failed: ${out}`));
-    });
-  });
-  return built;
-}
+    assertEquals(result.status, 0, result.stderr);
+    for (const file of ["app.js", "gen_test_user_sig.js"]) {
+      const committed = readFileSync(join(pageDir(), "dist", file), "utf8");
+      assert(
+        committed === readFileSync(join(fresh, file), "utf8"),
+        `examples/browser/dist/${file} is stale: run \`deno task page:build\` and commit it`,
+      );
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+}, {
+  runtimes: ["node"],
+  why: "rebuilds the bundles with esbuild in a subprocess; one host is enough",
+});
 
 interface Session {
   page: Page;
@@ -71,7 +73,6 @@ async function withPage(
   fn: (session: Session) => Promise<void>,
   { laterRequests = [] }: PageOptions = {},
 ): Promise<void> {
-  await build();
   const server = await servePage(pageDir(), 0);
   const { launchChromium } = await import("./chromium.ts");
   const browser: Browser = await launchChromium();
@@ -347,7 +348,6 @@ test("browser page says how to fix a missing crypto.subtle and still inspects", 
     ".css": "text/css",
     ".js": "text/javascript",
   };
-  await build();
   const { launchChromium } = await import("./chromium.ts");
   const browser = await launchChromium();
   try {

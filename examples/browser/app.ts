@@ -4,7 +4,7 @@
 /// <reference lib="esnext" />
 // The page's script: the inspector with its live countdown, the in-page
 // verifier and the test-ticket generator. Bundled with the core into
-// dist/app.js by `deno task page:build`. The key typed here lives only in
+// dist/app.js (committed) by `deno task page:build`. The key typed here lives only in
 // the inputs: it is never stored, sent or logged.
 
 import { type DecodedUserSig, decodeUserSig, TLSSigAPIv2, UserSigError } from "../../mod.ts";

@@ -10,8 +10,8 @@
  * who opens the app mint a ticket for any user of your application. Before
  * you ship, issue tickets on your server and delete this helper.
  *
- * In a page without a build step, `deno task page:build` writes it as one
- * self-contained file, `examples/browser/dist/gen_test_user_sig.js`.
+ * For a page without a build step it is also committed as one self-contained
+ * file, `examples/browser/dist/gen_test_user_sig.js` (`deno task page:build`).
  *
  * @example Swapping it into a demo
  * ```ts

@@ -1,5 +1,5 @@
 // Serves this page on http://127.0.0.1:8000/ (or the port given as the
-// first argument). Run `deno task page`, which builds dist/ first.
+// first argument). Run `deno task page`.
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { servePage } from "./server.ts";
