@@ -115,7 +115,7 @@ async function lengths(officialApi) {
 
 const pad = (s, n) => String(s).padEnd(n);
 const ratio = (a, b) => (a / b).toFixed(2) + "×";
-const mark = (ok) => (ok ? "met" : "NOT met");
+const mark = (ok) => (ok ? "met" : "not met");
 
 const officialResult = official();
 const results = await runtimeResults();
@@ -154,11 +154,11 @@ const GOALS = [
     bun: 0.7,
   }],
 ];
-console.log("\n" + pad("ratio", 38) + ["deno", "node", "bun"].map((r) => pad(r, 20)).join(""));
+console.log("\n" + pad("ratio", 38) + ["deno", "node", "bun"].map((r) => pad(r, 24)).join(""));
 for (const [label, f, goal] of GOALS) {
   const cells = ["deno", "node", "bun"].map((r) => {
     const value = f(results[r].results);
-    return pad(`${ratio(value, 1)} (goal ${goal[r]}×) ${value >= goal[r] ? "met" : "no"}`, 20);
+    return pad(`${ratio(value, 1)} (goal ${goal[r]}×) ${value >= goal[r] ? "met" : "no"}`, 24);
   });
   console.log(pad(label, 38) + cells.join(""));
 }
