@@ -2,27 +2,18 @@
 
 import { formatOf, readTicket, readV1, readV2 } from "./document.ts";
 import { decodePrivateMap, type PrivateMap } from "./private_map.ts";
+import type { UserSigClaims } from "./tls_sig_api_v2.ts";
 
-/** What {@link decodeUserSig} reads out of a ticket, without checking it. */
-export interface DecodedUserSig {
+/**
+ * What {@link decodeUserSig} reads out of a ticket, without checking it: the
+ * fields a verified ticket's claims have (here only claimed, `userBuf` as
+ * carried), and more.
+ */
+export interface DecodedUserSig extends UserSigClaims {
   /** `"v2"` for HMAC-SHA256 tickets, `"v1"` for legacy ECDSA ones. */
   format: "v2" | "v1";
-  /** `TLS.ver` of a v2 ticket (`"2.0"`), `TLS.version` of a v1 ticket. */
-  version: string;
-  /** `TLS.identifier`: the user the ticket claims to be for. */
-  userId: string;
-  /** The application the ticket claims to be for. */
-  sdkAppId: number;
-  /** Issue time, unix seconds. */
-  time: number;
-  /** Validity in seconds from `time`. */
-  expire: number;
-  /** `time + expire`: the last second the ticket is valid. */
-  expiresAt: number;
   /** `TLS.sig` as it stands: base64 of the HMAC (v2) or of the DER signature (v1). */
   signature: string;
-  /** The userbuf, when the ticket carries one. */
-  userBuf?: Uint8Array;
   /** The PrivateMapKey record, when the userbuf is one for this user. */
   privateMap?: PrivateMap;
   /** `TLS.account_type` of a v1 ticket. */

@@ -54,7 +54,7 @@ export interface VerifyPrivateMapKeyOptions {
 
 /** What a verified ticket says. */
 export interface UserSigClaims {
-  /** `TLS.ver`: `"2.0"`. */
+  /** The version the ticket states: `TLS.ver` (`"2.0"`) of v2, `TLS.version` of v1. */
   version: string;
   /** The user the ticket is for. */
   userId: string;

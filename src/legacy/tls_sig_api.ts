@@ -3,7 +3,7 @@
 import { decodeBase64, encodeBase64 } from "../base64.ts";
 import { formatOf, readTicket, readV1 } from "../document.ts";
 import { malformed } from "../errors.ts";
-import type { VerifyOptions } from "../tls_sig_api_v2.ts";
+import type { UserSigClaims, VerifyOptions } from "../tls_sig_api_v2.ts";
 import {
   checkClockSkew,
   checkExpire,
@@ -48,26 +48,16 @@ export interface LegacySignOptions {
   appIdAt3rd?: string;
 }
 
-/** What a verified v1 ticket says. */
-export interface LegacyUserSigClaims {
-  /** `TLS.version`, informative only (e.g. `"201610110000"`); `""` when absent. */
-  version: string;
-  /** The user the ticket is for. */
-  userId: string;
-  /** The application the ticket is for. */
-  sdkAppId: number;
-  /** Issue time, unix seconds. */
-  time: number;
-  /** Validity in seconds from `time` (`TLS.expire_after`). */
-  expire: number;
-  /** `time + expire`: the last valid second. */
-  expiresAt: number;
+/**
+ * What a verified v1 ticket says: the v2 claims (`version` is `TLS.version`,
+ * informative only, `""` when absent; `expire` is `TLS.expire_after`) and
+ * the v1 fields.
+ */
+export interface LegacyUserSigClaims extends UserSigClaims {
   /** `TLS.account_type`. */
   accountType: string;
   /** `TLS.appid_at_3rd`, when the ticket has it. */
   appIdAt3rd?: string;
-  /** The userbuf, when the ticket carries one and the caller accepted it. */
-  userBuf?: Uint8Array;
 }
 
 function decimalOption(name: string, value: unknown): string | undefined {
