@@ -8,48 +8,63 @@ const STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const TICKET = STANDARD.slice(0, 62) + "*-";
 
 interface Alphabet {
-  /** Two characters for every 12-bit value. */
-  pairs: string[];
-  chars: string;
-  pad: string;
+  /** Character code of each 6-bit value. */
+  codes: Uint8Array;
+  /** Character code of the pad. */
+  pad: number;
   /** Character code to 6-bit value, -1 outside the alphabet. */
   values: Int8Array;
 }
 
 function alphabet(chars: string, pad: string): Alphabet {
-  const pairs: string[] = new Array(4096);
-  for (let i = 0; i < 4096; i++) pairs[i] = chars[i >> 6] + chars[i & 63];
+  const codes = Uint8Array.from(chars, (c) => c.charCodeAt(0));
   const values = new Int8Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) values[chars.charCodeAt(i)] = i;
-  return { pairs, chars, pad, values };
+  for (let i = 0; i < 64; i++) values[codes[i]] = i;
+  return { codes, pad: pad.charCodeAt(0), values };
 }
 
 const standard = alphabet(STANDARD, "=");
 const ticket = alphabet(TICKET, "_");
 
+const asciiDecoder = new TextDecoder();
+let scratch = new Uint8Array(1024);
+
 function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
-  const { pairs, chars, pad } = a;
+  const { codes, pad } = a;
   const whole = length - (length % 3);
-  let out = "";
+  const size = ((length + 2) / 3 | 0) * 4;
+  if (scratch.length < size) scratch = new Uint8Array(size * 2);
+  const out = scratch;
+  let o = 0;
   let i = 0;
   for (; i < whole; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += pairs[n >> 12] + pairs[n & 4095];
+    out[o] = codes[n >> 18];
+    out[o + 1] = codes[(n >> 12) & 63];
+    out[o + 2] = codes[(n >> 6) & 63];
+    out[o + 3] = codes[n & 63];
+    o += 4;
   }
   if (length - whole === 1) {
-    const n = bytes[i] << 4;
-    out += pairs[n] + pad + pad;
+    const n = bytes[i];
+    out[o++] = codes[n >> 2];
+    out[o++] = codes[(n & 3) << 4];
+    out[o++] = pad;
+    out[o++] = pad;
   } else if (length - whole === 2) {
     const n = (bytes[i] << 8) | bytes[i + 1];
-    out += pairs[n >> 4] + chars[(n & 15) << 2] + pad;
+    out[o++] = codes[n >> 10];
+    out[o++] = codes[(n >> 4) & 63];
+    out[o++] = codes[(n & 15) << 2];
+    out[o++] = pad;
   }
-  return out;
+  return asciiDecoder.decode(out.subarray(0, o));
 }
 
 function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
-  if (end % 4 === 0 && end > 0 && text.charCodeAt(end - 1) === a.pad.charCodeAt(0)) {
-    end -= text.charCodeAt(end - 2) === a.pad.charCodeAt(0) ? 2 : 1;
+  if (end % 4 === 0 && end > 0 && text.charCodeAt(end - 1) === a.pad) {
+    end -= text.charCodeAt(end - 2) === a.pad ? 2 : 1;
   } else if (!padOptional && end % 4 !== 0) {
     return null;
   }
