@@ -20,17 +20,23 @@ const HEAP_TICKETS = quick ? 100_000 : 1_000_000;
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const args = [String(TOTAL), String(CONCURRENCY), String(ROUNDS), String(HEAP_TICKETS)];
 
-function runtimeResults() {
+/** Bundles `entry` (a path from the root) for Node into .build/`name`; returns its path. */
+async function bundle(entry, name) {
   const { build } = createRequire(import.meta.url)("esbuild");
-  const bundle = join(root, ".build", "bench.mjs");
-  return build({
-    entryPoints: [join(root, "bench/runtime.ts")],
-    outfile: bundle,
+  const outfile = join(root, ".build", name);
+  await build({
+    entryPoints: [join(root, entry)],
+    outfile,
     bundle: true,
     format: "esm",
     platform: "node",
     logLevel: "error",
-  }).then(() => {
+  });
+  return outfile;
+}
+
+function runtimeResults() {
+  return bundle("bench/runtime.ts", "bench.mjs").then((bundle) => {
     const runs = {
       deno: [bin("deno"), [
         "run",
@@ -71,16 +77,7 @@ function official() {
 
 /** Ticket lengths, ours against the official library's, at the same clock. */
 async function lengths(officialApi) {
-  const { build } = createRequire(import.meta.url)("esbuild");
-  const out = join(root, ".build", "bench_mod.mjs");
-  await build({
-    entryPoints: [join(root, "mod.ts")],
-    outfile: out,
-    bundle: true,
-    format: "esm",
-    logLevel: "error",
-  });
-  const { TLSSigAPIv2 } = await import(out);
+  const { TLSSigAPIv2 } = await import(await bundle("mod.ts", "bench_mod.mjs"));
   const ours = new TLSSigAPIv2(
     1400000000,
     "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e",

@@ -4,23 +4,17 @@
 import { decodeUserSig, TLSSigAPIv2 } from "../mod.ts";
 import { zlibDeflate } from "../src/deflate.ts";
 import { zlibInflate } from "../src/inflate.ts";
-import { INPUT } from "./scenarios.ts";
+import { bareHmac, INPUT } from "./scenarios.ts";
 
 const api = new TLSSigAPIv2(INPUT.sdkAppId, INPUT.key);
 const options = { now: INPUT.time };
 const userSig = await api.genUserSig(INPUT.userId, INPUT.expire, options);
 const json = new TextEncoder().encode(decodeUserSig(userSig).json);
 const zlib = zlibDeflate(json);
-const key = await crypto.subtle.importKey(
-  "raw",
-  new TextEncoder().encode(INPUT.key),
-  { name: "HMAC", hash: "SHA-256" },
-  false,
-  ["sign"],
-);
+const hmac = await bareHmac();
 
 Deno.bench("bare crypto.subtle HMAC", { baseline: true, group: "issue" }, async () => {
-  await crypto.subtle.sign("HMAC", key, json);
+  await hmac();
 });
 Deno.bench("genUserSig", { group: "issue" }, async () => {
   await api.genUserSig(INPUT.userId, INPUT.expire, options);
