@@ -20,6 +20,7 @@ import {
   printable,
 } from "./format.ts";
 import { KEY_ENV, readSecretKey } from "./key.ts";
+import { checkRoomId, checkRoomStr } from "../validate.ts";
 
 /** What the CLI needs from its process; cli.ts gives Deno's, tests give fakes. */
 export interface CliIo {
@@ -178,28 +179,28 @@ function wholeNumber(args: ParsedArgs, name: string, example: string): number | 
   return Number(value);
 }
 
-function expireOf(args: ParsedArgs, fallback: number): number {
-  const value = args.options.expire;
-  if (value === undefined) return fallback;
+/** `--name` read by `parse`, whose error becomes a usage error naming the option. */
+function parsedOption<T>(
+  args: ParsedArgs,
+  name: string,
+  parse: (value: string) => T,
+): T | undefined {
+  const value = args.options[name];
+  if (value === undefined) return undefined;
   try {
-    return parseDuration(value);
+    return parse(value);
   } catch (error) {
-    throw new UsageError(`--expire: ${(error as Error).message}`);
+    throw new UsageError(`--${name}: ${(error as Error).message}`);
   }
+}
+
+function expireOf(args: ParsedArgs, fallback: number): number {
+  return parsedOption(args, "expire", parseDuration) ?? fallback;
 }
 
 function privilegesOf(args: ParsedArgs): number | undefined {
-  const value = args.options.privileges;
-  if (value === undefined) return undefined;
-  try {
-    return parsePrivileges(value);
-  } catch (error) {
-    throw new UsageError(`--privileges: ${(error as Error).message}`);
-  }
+  return parsedOption(args, "privileges", parsePrivileges);
 }
-
-const MAX_ROOM_ID = 4294967294;
-const MAX_ROOM_STR_BYTES = 64;
 
 /**
  * The room options, checked here so that a mistake names `--room` or
@@ -211,17 +212,8 @@ function roomOf(args: ParsedArgs): { roomId?: number; roomStr?: string } {
   if (roomId !== undefined && roomStr !== undefined) {
     throw new UsageError("give --room or --room-str, not both");
   }
-  if (roomId !== undefined && (roomId < 1 || roomId > MAX_ROOM_ID)) {
-    throw new UsageError(`--room must be between 1 and ${MAX_ROOM_ID}, got ${roomId}`);
-  }
-  if (roomStr !== undefined) {
-    const bytes = new TextEncoder().encode(roomStr).length;
-    if (bytes < 1 || bytes > MAX_ROOM_STR_BYTES) {
-      throw new UsageError(
-        `--room-str must be 1 to ${MAX_ROOM_STR_BYTES} UTF-8 bytes, got ${bytes}`,
-      );
-    }
-  }
+  if (roomId !== undefined) checkRoomId(roomId, "--room");
+  if (roomStr !== undefined) checkRoomStr(roomStr, "--room-str");
   return roomId !== undefined ? { roomId } : roomStr !== undefined ? { roomStr } : {};
 }
 
