@@ -8,14 +8,7 @@
 // a fraction of the cost, and the output is still a standard stream for any
 // input, identical in every runtime.
 
-import {
-  adler32,
-  DIST_BASE,
-  DIST_EXTRA,
-  fixedLiteralLengths,
-  LENGTH_BASE,
-  LENGTH_EXTRA,
-} from "./zlib_tables.ts";
+import { adler32, fixedLiteralLengths, LENGTH_BASE, LENGTH_EXTRA } from "./zlib_tables.ts";
 
 const MIN_MATCH = 3;
 const MAX_MATCH = 258;
@@ -33,6 +26,9 @@ const litBits = fixedLiteralLengths();
     for (let s = from; s < to; s++) litCode[s] = reverse(next[litBits[s]]++, litBits[s]);
   }
 }
+
+/** Fixed distance codes: 5 bits, packed top bit first. */
+const distCode = Uint8Array.from({ length: 30 }, (_, sym) => reverse(sym, 5));
 
 /** For each match length 3..258: its code followed by its extra bits, and their count. */
 const lengthCode = new Uint32Array(MAX_MATCH + 1);
@@ -109,26 +105,34 @@ export function deflateInto(input: Uint8Array, n: number, out: Uint8Array): numb
     if (bestLen >= MIN_MATCH) {
       acc |= lengthCode[bestLen] << accBits;
       accBits += lengthBits[bestLen];
-      while (accBits >= 8) {
+      while (accBits >= 8) { // down to 7 bits: a distance takes up to 18
         out[pos++] = acc;
         acc >>>= 8;
         accBits -= 8;
       }
-      let sym = 29;
-      while (DIST_BASE[sym] > bestDist) sym--;
-      // Fixed distance codes are 5 bits, packed top bit first.
-      acc |= (reverse(sym, 5) | ((bestDist - DIST_BASE[sym]) << 5)) << accBits;
-      accBits += 5 + DIST_EXTRA[sym];
+      // Distance symbols: 0..3 for distances 1..4, then two for each power
+      // of two, with one extra bit fewer than the power.
+      const x = bestDist - 1;
+      let sym = x, extra = 0;
+      if (x >= 4) {
+        extra = 30 - Math.clz32(x);
+        sym = 2 * extra + 2 + ((x >> extra) & 1);
+      }
+      acc |= (distCode[sym] | ((x & ((1 << extra) - 1)) << 5)) << accBits;
+      accBits += 5 + extra;
       i += bestLen;
     } else {
       acc |= litCode[byte] << accBits;
       accBits += litBits[byte];
       i++;
     }
-    while (accBits >= 8) {
-      out[pos++] = acc;
-      acc >>>= 8;
-      accBits -= 8;
+    // At most 15 bits stay behind; a literal or length takes up to 13 more.
+    if (accBits >= 16) {
+      out[pos] = acc;
+      out[pos + 1] = acc >>> 8;
+      pos += 2;
+      acc >>>= 16;
+      accBits -= 16;
     }
   }
   acc |= litCode[256] << accBits; // end of block
