@@ -12,13 +12,13 @@ interface Alphabet {
   codes: Uint8Array;
   /** Character code of the pad. */
   pad: number;
-  /** Character code to 6-bit value, -1 outside the alphabet. */
+  /** Byte to 6-bit value, -1 outside the alphabet. */
   values: Int8Array;
 }
 
 function alphabet(chars: string, pad: string): Alphabet {
   const codes = Uint8Array.from(chars, (c) => c.charCodeAt(0));
-  const values = new Int8Array(128).fill(-1);
+  const values = new Int8Array(256).fill(-1);
   for (let i = 0; i < 64; i++) values[codes[i]] = i;
   return { codes, pad: pad.charCodeAt(0), values };
 }
@@ -26,8 +26,12 @@ function alphabet(chars: string, pad: string): Alphabet {
 const standard = alphabet(STANDARD, "=");
 const ticket = alphabet(TICKET, "_");
 
+// Text goes through bytes both ways: the encoder and decoder copy ASCII
+// natively, where a charCodeAt loop is slow in some runtimes.
 const asciiDecoder = new TextDecoder();
+const asciiEncoder = new TextEncoder();
 let scratch = new Uint8Array(1024);
+let ticketScratch = new Uint8Array(1024);
 
 function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
   const { codes, pad } = a;
@@ -61,25 +65,40 @@ function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
   return asciiDecoder.decode(out.subarray(0, o));
 }
 
-function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array<ArrayBuffer> | null {
+/**
+ * Decodes `text`, returning fresh bytes, or with `reuse` a view of a buffer
+ * the next such call overwrites: in V8 a fresh typed array over 64 bytes
+ * costs a microsecond or more.
+ */
+function decode(
+  text: string,
+  a: Alphabet,
+  padOptional: boolean,
+  reuse: boolean,
+): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
-  if (end % 4 === 0 && end > 0 && text.charCodeAt(end - 1) === a.pad) {
-    end -= text.charCodeAt(end - 2) === a.pad ? 2 : 1;
+  if (reuse && ticketScratch.length < end) ticketScratch = new Uint8Array(end);
+  if (!reuse && scratch.length < end) scratch = new Uint8Array(end * 2);
+  const chars = reuse ? ticketScratch : scratch;
+  const { read, written } = asciiEncoder.encodeInto(text, chars);
+  if (read !== end || written !== end) return null; // not ASCII
+  if (end % 4 === 0 && end > 0 && chars[end - 1] === a.pad) {
+    end -= chars[end - 2] === a.pad ? 2 : 1;
   } else if (!padOptional && end % 4 !== 0) {
     return null;
   }
   const rest = end % 4;
   if (rest === 1) return null;
-  const out = new Uint8Array((end >> 2) * 3 + (rest === 0 ? 0 : rest - 1));
+  const size = (end >> 2) * 3 + (rest === 0 ? 0 : rest - 1);
+  // Reused, the bytes go over the text: each group of 4 is read before its 3 are written.
+  const out = reuse ? chars.subarray(0, size) : new Uint8Array(size);
   const values = a.values;
   let o = 0;
   let i = 0;
   const whole = end - rest;
   for (; i < whole; i += 4) {
-    const c0 = text.charCodeAt(i), c1 = text.charCodeAt(i + 1);
-    const c2 = text.charCodeAt(i + 2), c3 = text.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) > 127) return null;
-    const v0 = values[c0], v1 = values[c1], v2 = values[c2], v3 = values[c3];
+    const v0 = values[chars[i]], v1 = values[chars[i + 1]];
+    const v2 = values[chars[i + 2]], v3 = values[chars[i + 3]];
     if ((v0 | v1 | v2 | v3) < 0) return null;
     const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
     out[o++] = n >> 16;
@@ -89,8 +108,7 @@ function decode(text: string, a: Alphabet, padOptional: boolean): Uint8Array<Arr
   if (rest > 0) {
     let n = 0;
     for (let k = 0; k < rest; k++) {
-      const c = text.charCodeAt(i + k);
-      const v = c > 127 ? -1 : values[c];
+      const v = values[chars[i + k]];
       if (v < 0) return null;
       n = (n << 6) | v;
     }
@@ -113,7 +131,7 @@ export function encodeBase64(bytes: Uint8Array): string {
 
 /** Bytes of canonical, padded standard base64, or null. */
 export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  return decode(text, standard, false);
+  return decode(text, standard, false, false);
 }
 
 /** The first `length` bytes in the ticket alphabet (`* - _` for `+ / =`), padding kept. */
@@ -121,7 +139,10 @@ export function encodeTicketBase64(bytes: Uint8Array, length: number = bytes.len
   return encode(bytes, length, ticket);
 }
 
-/** Bytes of canonical ticket-alphabet text, with or without padding, or null. */
+/**
+ * Bytes of canonical ticket-alphabet text, with or without padding, or null.
+ * The bytes are a view that the next call overwrites: read them at once.
+ */
 export function decodeTicketBase64(text: string): Uint8Array | null {
-  return decode(text, ticket, true);
+  return decode(text, ticket, true, true);
 }

@@ -86,7 +86,7 @@ export function readTicket(userSig: unknown): TicketDocument {
   if (bytes === null) {
     throw malformed("ticket is not in the ticket alphabet (base64 with * - _)");
   }
-  const json = fromUtf8(zlibInflate(bytes, MAX_DOCUMENT_BYTES));
+  const json = fromUtf8(zlibInflate(bytes, MAX_DOCUMENT_BYTES, true));
   if (json === null) throw malformed("ticket document is not UTF-8");
   let document: unknown;
   try {

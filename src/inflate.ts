@@ -18,6 +18,7 @@ const MAX_BITS = 15;
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 const FAST_BITS = 9;
+const FAST_MASK = (1 << FAST_BITS) - 1;
 
 /**
  * A canonical Huffman code: how many codes of each length, symbols in
@@ -82,6 +83,10 @@ build(fixedLit, fixedLiteralLengths(), 0, 288);
 // All 32 fixed distance codes take part in the code; 30 and 31 are then refused.
 build(fixedDist, new Uint8Array(32).fill(5), 0, 32);
 
+// Output space, reused: in V8 a fresh typed array over 64 bytes costs a
+// microsecond or more, as much as inflating a whole ticket.
+let outScratch = new Uint8Array(1024);
+
 class Reader {
   pos = 2;
   bitBuf = 0;
@@ -90,7 +95,7 @@ class Reader {
   outLen = 0;
 
   constructor(readonly input: Uint8Array, readonly cap: number) {
-    this.out = new Uint8Array(Math.min(cap, Math.max(256, input.length * 4)));
+    this.out = outScratch;
   }
 
   bits(need: number): number {
@@ -116,7 +121,7 @@ class Reader {
       this.bitBuf |= input[this.pos++] << this.bitCount;
       this.bitCount += 8;
     }
-    const entry = h.fast[this.bitBuf & ((1 << FAST_BITS) - 1)];
+    const entry = h.fast[this.bitBuf & FAST_MASK];
     if (entry !== 0) {
       const len = entry >>> 16;
       if (len > this.bitCount) throw fail("truncated");
@@ -140,13 +145,14 @@ class Reader {
     throw fail("invalid Huffman code");
   }
 
+  /** Makes room for `more` output bytes, within the cap. */
   room(more: number): void {
     const need = this.outLen + more;
-    if (need <= this.out.length) return;
     if (need > this.cap) throw fail(`inflates beyond ${this.cap} bytes`);
+    if (need <= this.out.length) return;
     const grown = new Uint8Array(Math.min(this.cap, Math.max(need, this.out.length * 2)));
     grown.set(this.out.subarray(0, this.outLen));
-    this.out = grown;
+    this.out = outScratch = grown;
   }
 
   stored(): void {
@@ -166,27 +172,95 @@ class Reader {
     this.pos += len;
   }
 
+  save(pos: number, bitBuf: number, bitCount: number, outLen: number): void {
+    this.pos = pos;
+    this.bitBuf = bitBuf;
+    this.bitCount = bitCount;
+    this.outLen = outLen;
+  }
+
+  /**
+   * Decodes one block's symbols. The reader's state lives in locals here, the
+   * hot loop of every verification; it is written back around the calls
+   * that read it from the object.
+   */
   codes(lit: Huffman, dist: Huffman): void {
+    const { input, cap } = this;
+    const end = input.length;
+    const litFast = lit.fast, distFast = dist.fast;
+    let { pos, bitBuf, bitCount, out, outLen } = this;
+    let limit = Math.min(out.length, cap);
     for (;;) {
-      const sym = this.decode(lit);
-      if (sym < 256) {
-        this.room(1);
-        this.out[this.outLen++] = sym;
-      } else if (sym === 256) {
-        return;
-      } else {
-        const ls = sym - 257;
-        if (ls >= 29) throw fail("invalid length symbol");
-        const len = LENGTH_BASE[ls] + this.bits(LENGTH_EXTRA[ls]);
-        const ds = this.decode(dist);
-        if (ds >= 30) throw fail("invalid distance symbol");
-        const d = DIST_BASE[ds] + this.bits(DIST_EXTRA[ds]);
-        if (d > this.outLen) throw fail("distance too far back");
-        this.room(len);
-        const out = this.out;
-        for (let k = 0; k < len; k++, this.outLen++) out[this.outLen] = out[this.outLen - d];
+      while (bitCount <= 24 && pos < end) {
+        bitBuf |= input[pos++] << bitCount;
+        bitCount += 8;
       }
+      let entry = litFast[bitBuf & FAST_MASK];
+      let sym: number;
+      if (entry !== 0 && entry >>> 16 <= bitCount) {
+        bitBuf >>>= entry >>> 16;
+        bitCount -= entry >>> 16;
+        sym = entry & 0xffff;
+      } else {
+        this.save(pos, bitBuf, bitCount, outLen);
+        sym = this.decode(lit);
+        ({ pos, bitBuf, bitCount } = this);
+      }
+      if (sym < 256) {
+        if (outLen === limit) {
+          this.save(pos, bitBuf, bitCount, outLen);
+          this.room(1);
+          out = this.out;
+          limit = Math.min(out.length, cap);
+        }
+        out[outLen++] = sym;
+        continue;
+      }
+      if (sym === 256) break;
+      const ls = sym - 257;
+      if (ls >= 29) throw fail("invalid length symbol");
+      // 5 length bits and a distance code of up to 9 bits come from a full
+      // buffer; the distance's extra bits (up to 13) are read anew.
+      while (bitCount <= 24 && pos < end) {
+        bitBuf |= input[pos++] << bitCount;
+        bitCount += 8;
+      }
+      let n = LENGTH_EXTRA[ls];
+      if (bitCount < n) throw fail("truncated");
+      const len = LENGTH_BASE[ls] + (bitBuf & ((1 << n) - 1));
+      bitBuf >>>= n;
+      bitCount -= n;
+      entry = distFast[bitBuf & FAST_MASK];
+      let ds: number;
+      if (entry !== 0 && entry >>> 16 <= bitCount) {
+        bitBuf >>>= entry >>> 16;
+        bitCount -= entry >>> 16;
+        ds = entry & 0xffff;
+      } else {
+        this.save(pos, bitBuf, bitCount, outLen);
+        ds = this.decode(dist);
+        ({ pos, bitBuf, bitCount } = this);
+      }
+      if (ds >= 30) throw fail("invalid distance symbol");
+      n = DIST_EXTRA[ds];
+      while (bitCount < n && pos < end) {
+        bitBuf |= input[pos++] << bitCount;
+        bitCount += 8;
+      }
+      if (bitCount < n) throw fail("truncated");
+      const d = DIST_BASE[ds] + (bitBuf & ((1 << n) - 1));
+      bitBuf >>>= n;
+      bitCount -= n;
+      if (d > outLen) throw fail("distance too far back");
+      if (outLen + len > limit) {
+        this.save(pos, bitBuf, bitCount, outLen);
+        this.room(len);
+        out = this.out;
+        limit = Math.min(out.length, cap);
+      }
+      for (let k = 0; k < len; k++, outLen++) out[outLen] = out[outLen - d];
     }
+    this.save(pos, bitBuf, bitCount, outLen);
   }
 
   dynamic(): void {
@@ -231,11 +305,12 @@ class Reader {
 
 /**
  * Inflates a complete zlib stream, refusing output larger than `cap` bytes.
+ * With `reuse`, the result is a view that the next call overwrites.
  *
  * @throws {UserSigError} `ERR_USERSIG_MALFORMED` for anything but a valid,
  * complete stream within the cap.
  */
-export function zlibInflate(input: Uint8Array, cap: number): Uint8Array {
+export function zlibInflate(input: Uint8Array, cap: number, reuse = false): Uint8Array {
   if (input.length < 6) throw fail("too short");
   const cmf = input[0], flg = input[1];
   if ((cmf & 15) !== 8 || cmf >> 4 > 7) throw fail("not deflate");
@@ -259,5 +334,5 @@ export function zlibInflate(input: Uint8Array, cap: number): Uint8Array {
     0;
   const out = r.out.subarray(0, r.outLen);
   if (check !== adler32(out)) throw fail("Adler-32 checksum mismatch");
-  return out;
+  return reuse ? out : out.slice();
 }

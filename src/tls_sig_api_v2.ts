@@ -16,6 +16,7 @@ import {
   DEFAULT_EXPIRE,
   unixSeconds,
   utf8,
+  utf8View,
 } from "./validate.ts";
 import { checkUserBufPolicy, checkValidity, reject, userBufOption, when } from "./verify_checks.ts";
 
@@ -163,9 +164,18 @@ export class TLSSigAPIv2 {
     this.#key.catch(() => {});
   }
 
-  /** The key, without a wait once it is imported: most calls skip a promise. */
-  #cryptoKey(): CryptoKey | Promise<CryptoKey> {
-    return this.#resolved ?? this.#key.then((key) => this.#resolved = key);
+  /**
+   * Runs `use` with Web Crypto and the key: at once when the key is imported,
+   * which spares every later call a wait. Anything thrown becomes a rejection.
+   */
+  #withKey<T>(use: (subtle: SubtleCrypto, key: CryptoKey) => Promise<T>): Promise<T> {
+    try {
+      const s = subtle();
+      const key = this.#resolved;
+      return key ? use(s, key) : this.#key.then((k) => use(s, this.#resolved = k));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -192,7 +202,7 @@ export class TLSSigAPIv2 {
     expire: number = DEFAULT_EXPIRE,
     options?: SignOptions,
   ): Promise<string> {
-    return this.#issue(userId, expire, undefined, options);
+    return this.#issue(userId, expire, options);
   }
 
   /**
@@ -224,7 +234,7 @@ export class TLSSigAPIv2 {
     userBuf: Uint8Array,
     options?: SignOptions,
   ): Promise<string> {
-    return this.#issue(userId, expire, checkUserBuf(userBuf), options);
+    return this.#issue(userId, expire, options, () => checkUserBuf(userBuf));
   }
 
   /**
@@ -321,15 +331,18 @@ export class TLSSigAPIv2 {
    * }
    * ```
    */
-  async verifyUserSig(
+  verifyUserSig(
     userSig: string,
     userId: string,
     options: VerifyOptions = {},
   ): Promise<UserSigClaims> {
-    const expected = userBufOption(options?.userBuf);
-    const claims = await this.#verify(userSig, userId, options);
-    checkUserBufPolicy(expected, claims.userBuf);
-    return claims;
+    return this.#verify(userSig, userId, options, () => {
+      const expected = userBufOption(options?.userBuf);
+      return (claims) => {
+        checkUserBufPolicy(expected, claims.userBuf);
+        return claims;
+      };
+    });
   }
 
   /**
@@ -362,68 +375,80 @@ export class TLSSigAPIv2 {
    * }
    * ```
    */
-  async verifyPrivateMapKey(
+  verifyPrivateMapKey(
     privateMapKey: string,
     userId: string,
     options: VerifyPrivateMapKeyOptions = {},
   ): Promise<PrivateMapKeyClaims> {
-    const { roomId, roomStr, privileges } = options ?? {};
-    if (roomId !== undefined && roomStr !== undefined) {
-      throw new TypeError("pass at most one of options.roomId and options.roomStr");
-    }
-    if (roomId !== undefined) checkRoomId(roomId, "options.roomId");
-    if (roomStr !== undefined) checkRoomStr(roomStr, "options.roomStr");
-    if (privileges !== undefined) checkPrivilegeMap(privileges, "options.privileges");
-    const claims = await this.#verify(privateMapKey, userId, options);
-    if (claims.userBuf === undefined) {
-      reject("ERR_USERSIG_USERBUF_MISMATCH", "not a PrivateMapKey: the ticket carries no userbuf");
-    }
-    const map = decodePrivateMap(claims.userBuf);
-    if (map.userId !== claims.userId) {
-      reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "the room record is for another user");
-    }
-    if (map.sdkAppId !== claims.sdkAppId) {
-      reject("ERR_USERSIG_SDKAPPID_MISMATCH", "the room record is for another application");
-    }
-    const now = unixSeconds(options?.now);
-    if (now > map.expiresAt) {
-      reject("ERR_USERSIG_EXPIRED", `the room permission expired at ${when(map.expiresAt)}`);
-    }
-    if (roomId !== undefined && map.roomId !== roomId) {
-      reject("ERR_PRIVATEMAPKEY_ROOM_MISMATCH", "the ticket is for another room");
-    }
-    if (roomStr !== undefined && map.roomStr !== roomStr) {
-      reject("ERR_PRIVATEMAPKEY_ROOM_MISMATCH", "the ticket is for another room");
-    }
-    if (privileges !== undefined && (map.privilegeMap & privileges) >>> 0 !== privileges) {
-      reject(
-        "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED",
-        `the ticket grants privileges ${map.privilegeMap}, not all of ${privileges}`,
-      );
-    }
-    return { ...claims, privateMap: map };
+    return this.#verify(privateMapKey, userId, options, () => {
+      const { roomId, roomStr, privileges } = options ?? {};
+      if (roomId !== undefined && roomStr !== undefined) {
+        throw new TypeError("pass at most one of options.roomId and options.roomStr");
+      }
+      if (roomId !== undefined) checkRoomId(roomId, "options.roomId");
+      if (roomStr !== undefined) checkRoomStr(roomStr, "options.roomStr");
+      if (privileges !== undefined) checkPrivilegeMap(privileges, "options.privileges");
+      return (claims, now) => {
+        if (claims.userBuf === undefined) {
+          reject(
+            "ERR_USERSIG_USERBUF_MISMATCH",
+            "not a PrivateMapKey: the ticket carries no userbuf",
+          );
+        }
+        const map = decodePrivateMap(claims.userBuf);
+        if (map.userId !== claims.userId) {
+          reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "the room record is for another user");
+        }
+        if (map.sdkAppId !== claims.sdkAppId) {
+          reject("ERR_USERSIG_SDKAPPID_MISMATCH", "the room record is for another application");
+        }
+        if (now > map.expiresAt) {
+          reject("ERR_USERSIG_EXPIRED", `the room permission expired at ${when(map.expiresAt)}`);
+        }
+        if (
+          (roomId !== undefined && map.roomId !== roomId) ||
+          (roomStr !== undefined && map.roomStr !== roomStr)
+        ) {
+          reject("ERR_PRIVATEMAPKEY_ROOM_MISMATCH", "the ticket is for another room");
+        }
+        if (privileges !== undefined && (map.privilegeMap & privileges) >>> 0 !== privileges) {
+          reject(
+            "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED",
+            `the ticket grants privileges ${map.privilegeMap}, not all of ${privileges}`,
+          );
+        }
+        return { ...claims, privateMap: map };
+      };
+    });
   }
 
-  async #issue(
+  /**
+   * Signs and writes a ticket. Every check runs before anything is signed;
+   * `userBuf` gives the userbuf, if any, once the issue time is known.
+   */
+  #issue(
     userId: string,
     expire: number,
-    userBuf: Uint8Array | undefined,
     options: SignOptions | undefined,
-    time: number = unixSeconds(options?.now),
+    userBuf?: (time: number) => Uint8Array,
   ): Promise<string> {
-    checkUserId(userId);
-    checkExpire(expire, time);
-    const userBufBase64 = userBuf === undefined ? undefined : encodeBase64(userBuf);
-    const content = signedContentV2(userId, this.sdkAppId, time, expire, userBufBase64);
-    const mac = await subtle().sign("HMAC", await this.#cryptoKey(), utf8(content));
-    const signature = encodeBase64(new Uint8Array(mac));
-    return writeTicketV2({
-      userId,
-      sdkAppId: this.sdkAppId,
-      time,
-      expire,
-      userBufBase64,
-      signature,
+    const sdkAppId = this.sdkAppId;
+    return this.#withKey((s, key) => {
+      const time = unixSeconds(options?.now);
+      checkUserId(userId);
+      checkExpire(expire, time);
+      const userBufBase64 = userBuf && encodeBase64(userBuf(time));
+      const content = signedContentV2(userId, sdkAppId, time, expire, userBufBase64);
+      return s.sign("HMAC", key, utf8View(content)).then((mac) =>
+        writeTicketV2({
+          userId,
+          sdkAppId,
+          time,
+          expire,
+          userBufBase64,
+          signature: encodeBase64(new Uint8Array(mac)),
+        })
+      );
     });
   }
 
@@ -434,52 +459,56 @@ export class TLSSigAPIv2 {
     privilegeMap: number,
     options: SignOptions | undefined,
   ): Promise<string> {
-    const time = unixSeconds(options?.now);
-    checkUserId(userId);
-    checkExpire(expire, time);
-    const record = encodePrivateMap({
-      userId,
-      sdkAppId: this.sdkAppId,
-      ...room,
-      expiresAt: time + expire,
-      privilegeMap,
-      accountType: 0,
-    });
-    return this.#issue(userId, expire, record, options, time);
+    return this.#issue(userId, expire, options, (time) =>
+      encodePrivateMap({
+        userId,
+        sdkAppId: this.sdkAppId,
+        ...room,
+        expiresAt: time + expire,
+        privilegeMap,
+        accountType: 0,
+      }));
   }
 
-  async #verify(
+  /**
+   * Checks a ticket's application, user and signature, then its validity
+   * period. `checks` first checks the caller's own options and returns the
+   * caller's checks of the claims, whose result is the call's.
+   */
+  #verify<T>(
     userSig: string,
     userId: string,
-    options: { now?: Date | number; clockSkew?: number },
-  ): Promise<UserSigClaims> {
-    if (typeof userId !== "string") throw new TypeError("userId must be a string");
-    const now = unixSeconds(options?.now);
-    const skew = checkClockSkew(options?.clockSkew);
-    const f = readV2(readTicket(userSig).document);
-    if (f.sdkAppId !== this.sdkAppId) {
-      reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${f.sdkAppId}`);
-    }
-    if (f.userId !== userId) {
-      reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
-    }
-    const mac = decodeBase64(f.signature);
-    if (mac === null) throw malformed("TLS.sig is not canonical base64");
-    const content = signedContentV2(f.userId, f.sdkAppId, f.time, f.expire, f.userBufBase64);
-    const valid = await subtle().verify("HMAC", await this.#cryptoKey(), mac, utf8(content));
-    if (!valid) {
-      reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
-    }
-    const expiresAt = checkValidity(f.time, f.expire, now, skew);
-    const claims: UserSigClaims = {
-      version: f.version,
-      userId: f.userId,
-      sdkAppId: f.sdkAppId,
-      time: f.time,
-      expire: f.expire,
-      expiresAt,
-    };
-    if (f.userBuf !== undefined) claims.userBuf = f.userBuf;
-    return claims;
+    options: { now?: Date | number; clockSkew?: number } | undefined,
+    checks: () => (claims: UserSigClaims, now: number) => T,
+  ): Promise<T> {
+    return this.#withKey((s, key) => {
+      const finish = checks();
+      if (typeof userId !== "string") throw new TypeError("userId must be a string");
+      const now = unixSeconds(options?.now);
+      const skew = checkClockSkew(options?.clockSkew);
+      const f = readV2(readTicket(userSig).document);
+      if (f.sdkAppId !== this.sdkAppId) {
+        reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${f.sdkAppId}`);
+      }
+      if (f.userId !== userId) {
+        reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
+      }
+      const mac = decodeBase64(f.signature);
+      if (mac === null) throw malformed("TLS.sig is not canonical base64");
+      const content = signedContentV2(f.userId, f.sdkAppId, f.time, f.expire, f.userBufBase64);
+      return s.verify("HMAC", key, mac, utf8View(content)).then((valid) => {
+        if (!valid) reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
+        const claims: UserSigClaims = {
+          version: f.version,
+          userId: f.userId,
+          sdkAppId: f.sdkAppId,
+          time: f.time,
+          expire: f.expire,
+          expiresAt: checkValidity(f.time, f.expire, now, skew),
+        };
+        if (f.userBuf !== undefined) claims.userBuf = f.userBuf;
+        return finish(claims, now);
+      });
+    });
   }
 }

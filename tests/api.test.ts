@@ -557,3 +557,35 @@ test("UserSigError is an Error with a stable code and a cause-free message", asy
   assertEquals(error.name, "UserSigError");
   assertEquals((error as UserSigError).code, "ERR_USERSIG_MALFORMED");
 });
+
+test("concurrent calls do not disturb each other (Web Crypto copies its data when called)", async () => {
+  // Signing reuses one buffer for the signed text, and verifying one for the
+  // ticket's bytes and document: each call must be done with them before the
+  // next starts, however the calls interleave.
+  const users = Array.from({ length: 64 }, (_, i) => `user-${i}-${"x".repeat(i % 20)}`);
+  const tickets = await Promise.all(
+    users.map((u, i) => api.genPrivateMapKey(u, 300 + i, i + 1, 255, { now: T + i })),
+  );
+  for (const [i, ticket] of tickets.entries()) {
+    const d = decodeUserSig(ticket);
+    assertEquals([d.userId, d.time, d.expire, d.privateMap?.roomId], [
+      users[i],
+      T + i,
+      300 + i,
+      i + 1,
+    ]);
+    const content = `TLS.identifier:${users[i]}\nTLS.sdkappid:${APP}\nTLS.time:${T + i}\n` +
+      `TLS.expire:${300 + i}\nTLS.userbuf:${btoa(String.fromCharCode(...d.userBuf!))}\n`;
+    assertEquals(d.signature, await hmac(content), users[i]);
+  }
+  const claims = await Promise.all(
+    tickets.map((t, i) => api.verifyPrivateMapKey(t, users[i], { now: T + i, roomId: i + 1 })),
+  );
+  assertEquals(claims.map((c) => c.userId), users);
+  const mixed = await Promise.allSettled(
+    tickets.map((t, i) => api.verifyUserSig(t, users[(i + 1) % users.length], { now: T + i })),
+  );
+  for (const r of mixed) {
+    assert(r.status === "rejected" && r.reason.code === "ERR_USERSIG_IDENTIFIER_MISMATCH");
+  }
+});

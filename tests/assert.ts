@@ -76,14 +76,20 @@ export function assertThrows(
   );
 }
 
-/** Like {@link assertThrows} for an async function (or a sync one that throws). */
+/** Like {@link assertThrows} for a call that must return a rejected promise: a synchronous throw fails. */
 export async function assertRejects(
   fn: () => unknown,
   expected: ErrorClass | string,
   includes?: string,
 ): Promise<Error> {
+  let result: unknown;
   try {
-    await fn();
+    result = fn();
+  } catch (error) {
+    throw new Error(`expected a rejected promise, but the call threw: ${error}`);
+  }
+  try {
+    await result;
   } catch (error) {
     return check(error, expected, includes);
   }
