@@ -13,9 +13,9 @@ import { coreSize } from "./size.mjs";
 
 const root = process.cwd();
 const quick = process.argv.includes("--quick");
-const TOTAL = quick ? 50_000 : 200_000;
+const TOTAL = quick ? 50_000 : 100_000;
 const CONCURRENCY = 256;
-const ROUNDS = 3;
+const ROUNDS = quick ? 3 : 5;
 const HEAP_TICKETS = quick ? 100_000 : 1_000_000;
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const args = [String(TOTAL), String(CONCURRENCY), String(ROUNDS), String(HEAP_TICKETS)];

@@ -2,136 +2,36 @@
 // The length and distance alphabets of deflate (RFC 1951 section 3.2.5),
 // shared by the writer and the reader.
 
+/**
+ * Extra bits and base values of an alphabet whose symbols, after the first
+ * `linear` (no extra bits), come two or four to each extra-bit count, each
+ * symbol covering 2^extra values from where the last one stopped.
+ */
+function alphabet(size: number, linear: number, perExtra: number, first: number) {
+  const extra = new Uint8Array(size);
+  const base = new Uint16Array(size);
+  base[0] = first;
+  for (let s = 0; s < size; s++) {
+    if (s >= linear) extra[s] = ((s - linear) / perExtra | 0) + 1;
+    if (s > 0) base[s] = base[s - 1] + (1 << extra[s - 1]);
+  }
+  return { extra, base };
+}
+
+const lengths = alphabet(29, 8, 4, 3);
+// The last length symbol stands for 258 alone, with no extra bits.
+lengths.extra[28] = 0;
+lengths.base[28] = 258;
+const distances = alphabet(30, 4, 2, 1);
+
 /** Base match length of length symbols 257..285. */
-export const LENGTH_BASE: Uint16Array = new Uint16Array([
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  13,
-  15,
-  17,
-  19,
-  23,
-  27,
-  31,
-  35,
-  43,
-  51,
-  59,
-  67,
-  83,
-  99,
-  115,
-  131,
-  163,
-  195,
-  227,
-  258,
-]);
+export const LENGTH_BASE: Uint16Array = lengths.base;
 /** Extra bits of length symbols 257..285. */
-export const LENGTH_EXTRA: Uint8Array = new Uint8Array([
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
-]);
+export const LENGTH_EXTRA: Uint8Array = lengths.extra;
 /** Base distance of distance symbols 0..29. */
-export const DIST_BASE: Uint16Array = new Uint16Array([
-  1,
-  2,
-  3,
-  4,
-  5,
-  7,
-  9,
-  13,
-  17,
-  25,
-  33,
-  49,
-  65,
-  97,
-  129,
-  193,
-  257,
-  385,
-  513,
-  769,
-  1025,
-  1537,
-  2049,
-  3073,
-  4097,
-  6145,
-  8193,
-  12289,
-  16385,
-  24577,
-]);
+export const DIST_BASE: Uint16Array = distances.base;
 /** Extra bits of distance symbols 0..29. */
-export const DIST_EXTRA: Uint8Array = new Uint8Array([
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
-]);
+export const DIST_EXTRA: Uint8Array = distances.extra;
 
 /** Code lengths of the fixed literal/length code (symbols 0..287). */
 export function fixedLiteralLengths(): Uint8Array {
