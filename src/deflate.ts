@@ -27,6 +27,9 @@ const litBits = fixedLiteralLengths();
   }
 }
 
+/** Code and length of each literal in one entry (`length << 16 | code`): one load a byte. */
+const litEntry = Int32Array.from({ length: 257 }, (_, b) => litCode[b] | (litBits[b] << 16));
+
 /** Fixed distance codes: 5 bits, packed top bit first. */
 const distCode = Uint8Array.from({ length: 30 }, (_, sym) => reverse(sym, 5));
 
@@ -122,8 +125,9 @@ export function deflateInto(input: Uint8Array, n: number, out: Uint8Array): numb
       accBits += 5 + extra;
       i += bestLen;
     } else {
-      acc |= litCode[byte] << accBits;
-      accBits += litBits[byte];
+      const entry = litEntry[byte];
+      acc |= (entry & 0xffff) << accBits;
+      accBits += entry >>> 16;
       i++;
     }
     // At most 15 bits stay behind; a literal or length takes up to 13 more.

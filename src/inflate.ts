@@ -115,24 +115,11 @@ class Reader {
     return this.pos - (this.bitCount >>> 3);
   }
 
+  /**
+   * Decodes a symbol bit by bit: for codes longer than the fast table's, and
+   * for the code lengths of a dynamic block.
+   */
   decode(h: Huffman): number {
-    const { input } = this;
-    while (this.bitCount <= 24 && this.pos < input.length) {
-      this.bitBuf |= input[this.pos++] << this.bitCount;
-      this.bitCount += 8;
-    }
-    const entry = h.fast[this.bitBuf & FAST_MASK];
-    if (entry !== 0) {
-      const len = entry >>> 16;
-      if (len > this.bitCount) throw fail("truncated");
-      this.bitBuf >>>= len;
-      this.bitCount -= len;
-      return entry & 0xffff;
-    }
-    return this.decodeSlowly(h);
-  }
-
-  decodeSlowly(h: Huffman): number {
     let code = 0, first = 0, index = 0;
     for (let len = 1; len <= MAX_BITS; len++) {
       code |= this.bits(1);
