@@ -137,6 +137,11 @@ console.log(
   pad("official genUserSig", 22) + pad("—", 10) + pad(off, 10) + pad("—", 10) +
     "(sync, one at a time)",
 );
+const spread = ["deno", "node", "bun"].map((r) => {
+  const worst = Math.min(...names.map((n) => results[r].slowest[n] / results[r].results[n]));
+  return `${r} ${Math.round((1 - worst) * 100)}%`;
+});
+console.log(`slowest round below the best, worst scenario: ${spread.join(", ")}`);
 
 const GOALS = [
   ["genUserSig ÷ official genUserSig", (x) => x.genUserSig / off, { deno: 2, node: 1.5, bun: 2 }],

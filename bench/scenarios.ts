@@ -67,26 +67,34 @@ export async function scenarios(): Promise<Record<string, Scenario>> {
   };
 }
 
+/** Operations per second of each scenario: its best round, and its slowest. */
+export interface Measured {
+  best: Record<string, number>;
+  slowest: Record<string, number>;
+}
+
 /**
- * Best of `rounds` runs of each scenario, after a warm-up, in operations per
- * second. Rounds go round the scenarios in turn, so that a slow spell of the
- * machine touches them all rather than one.
+ * Runs each scenario `rounds` times after a warm-up. Rounds go round the
+ * scenarios in turn, so that a slow spell of the machine touches them all
+ * rather than one.
  */
 export async function measure(
   total: number,
   concurrency: number,
   rounds: number,
-): Promise<Record<string, number>> {
+): Promise<Measured> {
   const all = Object.entries(await scenarios());
   for (const [, op] of all) await throughput(op, Math.min(total, 20000), concurrency);
-  const results: Record<string, number> = {};
+  const best: Record<string, number> = {};
+  const slowest: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
     for (const [name, op] of all) {
-      results[name] = Math.max(results[name] ?? 0, await throughput(op, total, concurrency));
+      const ops = Math.round(await throughput(op, total, concurrency));
+      best[name] = Math.max(best[name] ?? 0, ops);
+      slowest[name] = Math.min(slowest[name] ?? Infinity, ops);
     }
   }
-  for (const name in results) results[name] = Math.round(results[name]);
-  return results;
+  return { best, slowest };
 }
 
 /**
