@@ -5,7 +5,7 @@
 import process from "node:process";
 import { heapGrowth, measure } from "./scenarios.ts";
 
-const [total = 200000, concurrency = 256, rounds = 3, heapCount = 0] = process.argv.slice(2)
+const [total = 100000, concurrency = 256, rounds = 5, heapCount = 0] = process.argv.slice(2)
   .map(Number);
 const g = globalThis as { Deno?: unknown; Bun?: { gc(force: boolean): void }; gc?: () => void };
 const runtime = g.Deno ? "deno" : g.Bun ? "bun" : "node";

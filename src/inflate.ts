@@ -116,8 +116,9 @@ class Reader {
   }
 
   /**
-   * Decodes a symbol bit by bit: for codes longer than the fast table's, and
-   * for the code lengths of a dynamic block.
+   * Decodes a symbol bit by bit: where the fast table has no entry (a longer
+   * code, or none), where the input ends before the entry's length, and for
+   * the code lengths of a dynamic block.
    */
   decode(h: Huffman): number {
     let code = 0, first = 0, index = 0;

@@ -92,6 +92,15 @@ function subtle(): SubtleCrypto {
   return s;
 }
 
+/** The promise `run` returns, or a rejection with what it throws. */
+function attempt<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return run();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /**
  * Issues and checks v2 tickets (HMAC-SHA256) for one application: UserSig,
  * the login password of Tencent Cloud IM and TRTC, and PrivateMapKey, the
@@ -143,13 +152,15 @@ export class TLSSigAPIv2 {
     this.sdkAppId = checkSdkAppId(sdkAppId);
     if (typeof secretKey === "string") {
       if (secretKey.length === 0) throw new TypeError("secretKey must not be empty");
+      const raw = utf8(secretKey);
       this.#key = subtle().importKey(
         "raw",
-        utf8(secretKey),
+        raw,
         { name: "HMAC", hash: "SHA-256" },
         false,
         ["sign", "verify"],
       );
+      raw.fill(0); // importKey has copied it
     } else if (isCryptoKey(secretKey)) {
       const algorithm = secretKey.algorithm as HmacKeyAlgorithm;
       if (algorithm.name !== "HMAC" || algorithm.hash?.name !== "SHA-256") {
@@ -165,17 +176,12 @@ export class TLSSigAPIv2 {
   }
 
   /**
-   * Runs `use` with Web Crypto and the key: at once when the key is imported,
-   * which spares every later call a wait. Anything thrown becomes a rejection.
+   * Runs `use` with the key: at once when the key is imported, which spares
+   * every later call a wait.
    */
-  #withKey<T>(use: (subtle: SubtleCrypto, key: CryptoKey) => Promise<T>): Promise<T> {
-    try {
-      const s = subtle();
-      const key = this.#resolved;
-      return key ? use(s, key) : this.#key.then((k) => use(s, this.#resolved = k));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  #withKey<T>(use: (key: CryptoKey) => Promise<T>): Promise<T> {
+    const key = this.#resolved;
+    return key ? use(key) : this.#key.then((k) => use(this.#resolved = k));
   }
 
   /**
@@ -202,7 +208,7 @@ export class TLSSigAPIv2 {
     expire: number = DEFAULT_EXPIRE,
     options?: SignOptions,
   ): Promise<string> {
-    return this.#issue(userId, expire, options);
+    return attempt(() => this.#issue(userId, expire, options));
   }
 
   /**
@@ -234,7 +240,10 @@ export class TLSSigAPIv2 {
     userBuf: Uint8Array,
     options?: SignOptions,
   ): Promise<string> {
-    return this.#issue(userId, expire, options, () => checkUserBuf(userBuf));
+    return attempt(() => {
+      checkUserBuf(userBuf);
+      return this.#issue(userId, expire, options, () => userBuf);
+    });
   }
 
   /**
@@ -268,7 +277,7 @@ export class TLSSigAPIv2 {
     privilegeMap: number,
     options?: SignOptions,
   ): Promise<string> {
-    return this.#issueRoom(userId, expire, { roomId }, privilegeMap, options);
+    return attempt(() => this.#issueRoom(userId, expire, { roomId }, privilegeMap, options));
   }
 
   /**
@@ -300,7 +309,7 @@ export class TLSSigAPIv2 {
     privilegeMap: number,
     options?: SignOptions,
   ): Promise<string> {
-    return this.#issueRoom(userId, expire, { roomStr }, privilegeMap, options);
+    return attempt(() => this.#issueRoom(userId, expire, { roomStr }, privilegeMap, options));
   }
 
   /**
@@ -336,12 +345,12 @@ export class TLSSigAPIv2 {
     userId: string,
     options: VerifyOptions = {},
   ): Promise<UserSigClaims> {
-    return this.#verify(userSig, userId, options, () => {
+    return attempt(() => {
       const expected = userBufOption(options?.userBuf);
-      return (claims) => {
+      return this.#verify(userSig, userId, options, (claims) => {
         checkUserBufPolicy(expected, claims.userBuf);
         return claims;
-      };
+      });
     });
   }
 
@@ -380,7 +389,7 @@ export class TLSSigAPIv2 {
     userId: string,
     options: VerifyPrivateMapKeyOptions = {},
   ): Promise<PrivateMapKeyClaims> {
-    return this.#verify(privateMapKey, userId, options, () => {
+    return attempt(() => {
       const { roomId, roomStr, privileges } = options ?? {};
       if (roomId !== undefined && roomStr !== undefined) {
         throw new TypeError("pass at most one of options.roomId and options.roomStr");
@@ -388,7 +397,7 @@ export class TLSSigAPIv2 {
       if (roomId !== undefined) checkRoomId(roomId, "options.roomId");
       if (roomStr !== undefined) checkRoomStr(roomStr, "options.roomStr");
       if (privileges !== undefined) checkPrivilegeMap(privileges, "options.privileges");
-      return (claims, now) => {
+      return this.#verify(privateMapKey, userId, options, (claims, now) => {
         if (claims.userBuf === undefined) {
           reject(
             "ERR_USERSIG_USERBUF_MISMATCH",
@@ -418,13 +427,14 @@ export class TLSSigAPIv2 {
           );
         }
         return { ...claims, privateMap: map };
-      };
+      });
     });
   }
 
   /**
-   * Signs and writes a ticket. Every check runs before anything is signed;
-   * `userBuf` gives the userbuf, if any, once the issue time is known.
+   * Signs and writes a ticket. Arguments are checked and read at once; only
+   * the signing may wait for the key. `userBuf` gives the userbuf, if any,
+   * once the issue time is known.
    */
   #issue(
     userId: string,
@@ -432,24 +442,24 @@ export class TLSSigAPIv2 {
     options: SignOptions | undefined,
     userBuf?: (time: number) => Uint8Array,
   ): Promise<string> {
+    const s = subtle();
     const sdkAppId = this.sdkAppId;
-    return this.#withKey((s, key) => {
-      const time = unixSeconds(options?.now);
-      checkUserId(userId);
-      checkExpire(expire, time);
-      const userBufBase64 = userBuf && encodeBase64(userBuf(time));
-      const content = signedContentV2(userId, sdkAppId, time, expire, userBufBase64);
-      return s.sign("HMAC", key, utf8View(content)).then((mac) =>
-        writeTicketV2({
-          userId,
-          sdkAppId,
-          time,
-          expire,
-          userBufBase64,
-          signature: encodeBase64(new Uint8Array(mac)),
-        })
-      );
-    });
+    const time = unixSeconds(options?.now);
+    checkUserId(userId);
+    checkExpire(expire, time);
+    const userBufBase64 = userBuf && encodeBase64(userBuf(time));
+    const content = signedContentV2(userId, sdkAppId, time, expire, userBufBase64);
+    // The signed text goes to Web Crypto, which copies it, as soon as it is bytes.
+    return this.#withKey((key) => s.sign("HMAC", key, utf8View(content))).then((mac) =>
+      writeTicketV2({
+        userId,
+        sdkAppId,
+        time,
+        expire,
+        userBufBase64,
+        signature: encodeBase64(new Uint8Array(mac)),
+      })
+    );
   }
 
   #issueRoom(
@@ -472,43 +482,42 @@ export class TLSSigAPIv2 {
 
   /**
    * Checks a ticket's application, user and signature, then its validity
-   * period. `checks` first checks the caller's own options and returns the
-   * caller's checks of the claims, whose result is the call's.
+   * period, and hands the claims and the clock to `finish`, the caller's own
+   * checks. The ticket and options are read at once; only the signature
+   * check may wait for the key.
    */
   #verify<T>(
     userSig: string,
     userId: string,
     options: { now?: Date | number; clockSkew?: number } | undefined,
-    checks: () => (claims: UserSigClaims, now: number) => T,
+    finish: (claims: UserSigClaims, now: number) => T,
   ): Promise<T> {
-    return this.#withKey((s, key) => {
-      const finish = checks();
-      if (typeof userId !== "string") throw new TypeError("userId must be a string");
-      const now = unixSeconds(options?.now);
-      const skew = checkClockSkew(options?.clockSkew);
-      const f = readV2(readTicket(userSig).document);
-      if (f.sdkAppId !== this.sdkAppId) {
-        reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${f.sdkAppId}`);
-      }
-      if (f.userId !== userId) {
-        reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
-      }
-      const mac = decodeBase64(f.signature);
-      if (mac === null) throw malformed("TLS.sig is not canonical base64");
-      const content = signedContentV2(f.userId, f.sdkAppId, f.time, f.expire, f.userBufBase64);
-      return s.verify("HMAC", key, mac, utf8View(content)).then((valid) => {
-        if (!valid) reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
-        const claims: UserSigClaims = {
-          version: f.version,
-          userId: f.userId,
-          sdkAppId: f.sdkAppId,
-          time: f.time,
-          expire: f.expire,
-          expiresAt: checkValidity(f.time, f.expire, now, skew),
-        };
-        if (f.userBuf !== undefined) claims.userBuf = f.userBuf;
-        return finish(claims, now);
-      });
+    const s = subtle();
+    if (typeof userId !== "string") throw new TypeError("userId must be a string");
+    const now = unixSeconds(options?.now);
+    const skew = checkClockSkew(options?.clockSkew);
+    const f = readV2(readTicket(userSig).document);
+    if (f.sdkAppId !== this.sdkAppId) {
+      reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${f.sdkAppId}`);
+    }
+    if (f.userId !== userId) {
+      reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
+    }
+    const mac = decodeBase64(f.signature);
+    if (mac === null) throw malformed("TLS.sig is not canonical base64");
+    const content = signedContentV2(f.userId, f.sdkAppId, f.time, f.expire, f.userBufBase64);
+    return this.#withKey((key) => s.verify("HMAC", key, mac, utf8View(content))).then((valid) => {
+      if (!valid) reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
+      const claims: UserSigClaims = {
+        version: f.version,
+        userId: f.userId,
+        sdkAppId: f.sdkAppId,
+        time: f.time,
+        expire: f.expire,
+        expiresAt: checkValidity(f.time, f.expire, now, skew),
+      };
+      if (f.userBuf !== undefined) claims.userBuf = f.userBuf;
+      return finish(claims, now);
     });
   }
 }

@@ -19,9 +19,11 @@ export function utf8View(text: string): Uint8Array<ArrayBuffer> {
   return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
 }
 
-/** UTF-8 bytes of `text`. */
+/** UTF-8 bytes of `text`, in an array of their own (never the shared buffer: keys pass here). */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  return utf8View(text).slice();
+  const out = new Uint8Array(utf8Length(text));
+  encoder.encodeInto(text, out);
+  return out;
 }
 
 /**

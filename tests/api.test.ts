@@ -589,3 +589,31 @@ test("concurrent calls do not disturb each other (Web Crypto copies its data whe
     assert(r.status === "rejected" && r.reason.code === "ERR_USERSIG_IDENTIFIER_MISMATCH");
   }
 });
+
+test("arguments are read when called, even before a new instance has imported its key", async () => {
+  const fresh = new TLSSigAPIv2(APP, KEY);
+  const buf = new Uint8Array([1, 2, 3]);
+  const options = { now: T };
+  const pending = fresh.genUserSigWithUserBuf("alice", 600, buf, options);
+  buf[0] = 9;
+  options.now = T + 1000;
+  const d = decodeUserSig(await pending);
+  assertEquals([d.userBuf, d.time], [new Uint8Array([1, 2, 3]), T]);
+  // A bad argument is reported as such, before any key is involved.
+  await assertRejects(
+    () => new TLSSigAPIv2(APP, KEY).genUserSigWithUserBuf("", 600, "x" as unknown as Uint8Array),
+    TypeError,
+    "userBuf must be a Uint8Array",
+  );
+  await assertRejects(
+    () => new TLSSigAPIv2(APP, KEY).verifyUserSig("!!", "alice"),
+    "ERR_USERSIG_MALFORMED",
+  );
+});
+
+test("a method called without its instance rejects instead of throwing", async () => {
+  const { genUserSig, verifyUserSig, verifyPrivateMapKey } = api;
+  await assertRejects(() => genUserSig("alice"), TypeError);
+  await assertRejects(() => verifyUserSig("x", "alice"), TypeError);
+  await assertRejects(() => verifyPrivateMapKey("x", "alice"), TypeError);
+});
