@@ -1,8 +1,7 @@
 // This module is browser compatible.
 
-import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { encodeBase64 } from "./base64.ts";
 import { readTicket, readV2, signedContentV2, writeTicketV2 } from "./document.ts";
-import { malformed } from "./errors.ts";
 import { decodePrivateMap, encodePrivateMap, type PrivateMap } from "./private_map.ts";
 import {
   checkClockSkew,
@@ -18,7 +17,14 @@ import {
   utf8,
   utf8View,
 } from "./validate.ts";
-import { checkUserBufPolicy, checkValidity, reject, userBufOption, when } from "./verify_checks.ts";
+import {
+  checkAddressee,
+  checkUserBufPolicy,
+  checkValidity,
+  reject,
+  userBufOption,
+  when,
+} from "./verify_checks.ts";
 
 /** Options for issuing a ticket. */
 export interface SignOptions {
@@ -497,14 +503,7 @@ export class TLSSigAPIv2 {
     const now = unixSeconds(options?.now);
     const skew = checkClockSkew(options?.clockSkew);
     const f = readV2(readTicket(userSig).document);
-    if (f.sdkAppId !== this.sdkAppId) {
-      reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${f.sdkAppId}`);
-    }
-    if (f.userId !== userId) {
-      reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
-    }
-    const mac = decodeBase64(f.signature);
-    if (mac === null) throw malformed("TLS.sig is not canonical base64");
+    const mac = checkAddressee(f, this.sdkAppId, userId);
     const content = signedContentV2(f.userId, f.sdkAppId, f.time, f.expire, f.userBufBase64);
     return this.#withKey((key) => s.verify("HMAC", key, mac, utf8View(content))).then((valid) => {
       if (!valid) reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");

@@ -1,12 +1,34 @@
 // This module is browser compatible.
-// The checks that v2 and legacy v1 verifiers share once a signature is
-// found authentic: the validity period and the userbuf policy.
+// The checks that v2 and legacy v1 verifiers share: whom a ticket is for,
+// before its signature is checked; its validity period and userbuf policy,
+// once the signature is found authentic.
 
-import { UserSigError, type UserSigErrorCode } from "./errors.ts";
+import { decodeBase64 } from "./base64.ts";
+import { malformed, UserSigError, type UserSigErrorCode } from "./errors.ts";
 
 /** Throws a UserSigError. */
 export function reject(code: UserSigErrorCode, message: string): never {
   throw new UserSigError(code, message);
+}
+
+/**
+ * Checks that a ticket is for this application and this user, and returns
+ * the bytes of its signature (`TLS.sig`, standard base64).
+ */
+export function checkAddressee(
+  ticket: { sdkAppId: number; userId: string; signature: string },
+  sdkAppId: number,
+  userId: string,
+): Uint8Array<ArrayBuffer> {
+  if (ticket.sdkAppId !== sdkAppId) {
+    reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${ticket.sdkAppId}`);
+  }
+  if (ticket.userId !== userId) {
+    reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
+  }
+  const signature = decodeBase64(ticket.signature);
+  if (signature === null) throw malformed("TLS.sig is not canonical base64");
+  return signature;
 }
 
 /** Unix seconds as an ISO date, for messages. */

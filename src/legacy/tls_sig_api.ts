@@ -1,8 +1,7 @@
 // This module is browser compatible.
 
-import { decodeBase64, encodeBase64 } from "../base64.ts";
+import { encodeBase64 } from "../base64.ts";
 import { formatOf, readTicket, readV1 } from "../document.ts";
-import { malformed } from "../errors.ts";
 import type { UserSigClaims, VerifyOptions } from "../tls_sig_api_v2.ts";
 import {
   checkClockSkew,
@@ -18,7 +17,13 @@ import type { Curve, LegacyCurve } from "./curves.ts";
 import { signedContentV1, type V1Content, writeTicketV1 } from "./document.ts";
 import { parsePrivateKey, parsePublicKey, samePoint } from "./keys.ts";
 import { signatureFromDer, signatureToDer } from "./signature.ts";
-import { checkUserBufPolicy, checkValidity, reject, userBufOption } from "../verify_checks.ts";
+import {
+  checkAddressee,
+  checkUserBufPolicy,
+  checkValidity,
+  reject,
+  userBufOption,
+} from "../verify_checks.ts";
 
 /** The key pair of a v1 application, as the console gave it. */
 export interface LegacyKeys {
@@ -274,14 +279,7 @@ export class TLSSigAPI {
       );
     }
     const f = readV1(document);
-    if (f.sdkAppId !== this.sdkAppId) {
-      reject("ERR_USERSIG_SDKAPPID_MISMATCH", `ticket is for SDKAppID ${f.sdkAppId}`);
-    }
-    if (f.userId !== userId) {
-      reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "ticket is for another user");
-    }
-    const der = decodeBase64(f.signature);
-    if (der === null) throw malformed("TLS.sig is not canonical base64");
+    const der = checkAddressee(f, this.sdkAppId, userId);
     const signature = signatureFromDer(der);
     if (signature === null) {
       reject("ERR_USERSIG_SIGNATURE_INVALID", "TLS.sig is not a DER ECDSA signature");
