@@ -18,7 +18,6 @@ const MAX_BITS = 15;
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 const FAST_BITS = 9;
-const FAST_MASK = (1 << FAST_BITS) - 1;
 
 /**
  * A canonical Huffman code: how many codes of each length, symbols in
@@ -115,12 +114,24 @@ class Reader {
     return this.pos - (this.bitCount >>> 3);
   }
 
-  /**
-   * Decodes a symbol bit by bit: where the fast table has no entry (a longer
-   * code, or none), where the input ends before the entry's length, and for
-   * the code lengths of a dynamic block.
-   */
   decode(h: Huffman): number {
+    const { input } = this;
+    while (this.bitCount <= 24 && this.pos < input.length) {
+      this.bitBuf |= input[this.pos++] << this.bitCount;
+      this.bitCount += 8;
+    }
+    const entry = h.fast[this.bitBuf & ((1 << FAST_BITS) - 1)];
+    if (entry !== 0) {
+      const len = entry >>> 16;
+      if (len > this.bitCount) throw fail("truncated");
+      this.bitBuf >>>= len;
+      this.bitCount -= len;
+      return entry & 0xffff;
+    }
+    return this.decodeSlowly(h);
+  }
+
+  decodeSlowly(h: Huffman): number {
     let code = 0, first = 0, index = 0;
     for (let len = 1; len <= MAX_BITS; len++) {
       code |= this.bits(1);
@@ -133,7 +144,7 @@ class Reader {
     throw fail("invalid Huffman code");
   }
 
-  /** Makes room for `more` output bytes, within the cap. */
+  /** Makes room for `more` output bytes, within the cap (the reused space may exceed it). */
   room(more: number): void {
     const need = this.outLen + more;
     if (need > this.cap) throw fail(`inflates beyond ${this.cap} bytes`);
@@ -160,95 +171,27 @@ class Reader {
     this.pos += len;
   }
 
-  save(pos: number, bitBuf: number, bitCount: number, outLen: number): void {
-    this.pos = pos;
-    this.bitBuf = bitBuf;
-    this.bitCount = bitCount;
-    this.outLen = outLen;
-  }
-
-  /**
-   * Decodes one block's symbols. The reader's state lives in locals here, the
-   * hot loop of every verification; it is written back around the calls
-   * that read it from the object.
-   */
   codes(lit: Huffman, dist: Huffman): void {
-    const { input, cap } = this;
-    const end = input.length;
-    const litFast = lit.fast, distFast = dist.fast;
-    let { pos, bitBuf, bitCount, out, outLen } = this;
-    let limit = Math.min(out.length, cap);
     for (;;) {
-      while (bitCount <= 24 && pos < end) {
-        bitBuf |= input[pos++] << bitCount;
-        bitCount += 8;
-      }
-      let entry = litFast[bitBuf & FAST_MASK];
-      let sym: number;
-      if (entry !== 0 && entry >>> 16 <= bitCount) {
-        bitBuf >>>= entry >>> 16;
-        bitCount -= entry >>> 16;
-        sym = entry & 0xffff;
-      } else {
-        this.save(pos, bitBuf, bitCount, outLen);
-        sym = this.decode(lit);
-        ({ pos, bitBuf, bitCount } = this);
-      }
+      const sym = this.decode(lit);
       if (sym < 256) {
-        if (outLen === limit) {
-          this.save(pos, bitBuf, bitCount, outLen);
-          this.room(1);
-          out = this.out;
-          limit = Math.min(out.length, cap);
-        }
-        out[outLen++] = sym;
-        continue;
-      }
-      if (sym === 256) break;
-      const ls = sym - 257;
-      if (ls >= 29) throw fail("invalid length symbol");
-      // 5 length bits and a distance code of up to 9 bits come from a full
-      // buffer; the distance's extra bits (up to 13) are read anew.
-      while (bitCount <= 24 && pos < end) {
-        bitBuf |= input[pos++] << bitCount;
-        bitCount += 8;
-      }
-      let n = LENGTH_EXTRA[ls];
-      if (bitCount < n) throw fail("truncated");
-      const len = LENGTH_BASE[ls] + (bitBuf & ((1 << n) - 1));
-      bitBuf >>>= n;
-      bitCount -= n;
-      entry = distFast[bitBuf & FAST_MASK];
-      let ds: number;
-      if (entry !== 0 && entry >>> 16 <= bitCount) {
-        bitBuf >>>= entry >>> 16;
-        bitCount -= entry >>> 16;
-        ds = entry & 0xffff;
+        this.room(1);
+        this.out[this.outLen++] = sym;
+      } else if (sym === 256) {
+        return;
       } else {
-        this.save(pos, bitBuf, bitCount, outLen);
-        ds = this.decode(dist);
-        ({ pos, bitBuf, bitCount } = this);
-      }
-      if (ds >= 30) throw fail("invalid distance symbol");
-      n = DIST_EXTRA[ds];
-      while (bitCount < n && pos < end) {
-        bitBuf |= input[pos++] << bitCount;
-        bitCount += 8;
-      }
-      if (bitCount < n) throw fail("truncated");
-      const d = DIST_BASE[ds] + (bitBuf & ((1 << n) - 1));
-      bitBuf >>>= n;
-      bitCount -= n;
-      if (d > outLen) throw fail("distance too far back");
-      if (outLen + len > limit) {
-        this.save(pos, bitBuf, bitCount, outLen);
+        const ls = sym - 257;
+        if (ls >= 29) throw fail("invalid length symbol");
+        const len = LENGTH_BASE[ls] + this.bits(LENGTH_EXTRA[ls]);
+        const ds = this.decode(dist);
+        if (ds >= 30) throw fail("invalid distance symbol");
+        const d = DIST_BASE[ds] + this.bits(DIST_EXTRA[ds]);
+        if (d > this.outLen) throw fail("distance too far back");
         this.room(len);
-        out = this.out;
-        limit = Math.min(out.length, cap);
+        const out = this.out;
+        for (let k = 0; k < len; k++, this.outLen++) out[this.outLen] = out[this.outLen - d];
       }
-      for (let k = 0; k < len; k++, outLen++) out[outLen] = out[outLen - d];
     }
-    this.save(pos, bitBuf, bitCount, outLen);
   }
 
   dynamic(): void {
