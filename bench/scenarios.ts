@@ -73,23 +73,39 @@ export interface Measured {
   slowest: Record<string, number>;
 }
 
+/** A synchronous scenario: runs `n` operations one after another; returns operations per second. */
+export type SyncScenario = (n: number) => number;
+
 /**
- * Runs each scenario `rounds` times after a warm-up. Rounds go round the
- * scenarios in turn, so that a slow spell of the machine touches them all
- * rather than one.
+ * Runs each scenario `rounds` times after a warm-up, and each of `sync`,
+ * the synchronous ones, as many times. Rounds go round the scenarios in
+ * turn, so that a slow spell of the machine touches them all rather than
+ * one.
  */
 export async function measure(
   total: number,
   concurrency: number,
   rounds: number,
+  sync: Record<string, SyncScenario> = {},
 ): Promise<Measured> {
-  const all = Object.entries(await scenarios());
-  for (const [, op] of all) await throughput(op, Math.min(total, 20000), concurrency);
+  const runs: [string, (n: number) => Promise<number>][] = [
+    ...Object.entries(await scenarios()).map((
+      [name, op],
+    ): [string, (n: number) => Promise<number>] => [
+      name,
+      (n) => throughput(op, n, concurrency),
+    ]),
+    ...Object.entries(sync).map(([name, run]): [string, (n: number) => Promise<number>] => [
+      name,
+      (n) => Promise.resolve(run(n)),
+    ]),
+  ];
+  for (const [, run] of runs) await run(Math.min(total, 20000));
   const best: Record<string, number> = {};
   const slowest: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const [name, op] of all) {
-      const ops = Math.round(await throughput(op, total, concurrency));
+    for (const [name, run] of runs) {
+      const ops = Math.round(await run(total));
       best[name] = Math.max(best[name] ?? 0, ops);
       slowest[name] = Math.min(slowest[name] ?? Infinity, ops);
     }
