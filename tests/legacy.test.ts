@@ -328,6 +328,13 @@ test("legacy: TLSSigAPI.genUserSig() rejects bad arguments and options", async (
   );
 });
 
+test("legacy: a TLSSigAPI method called without its instance rejects instead of throwing", async () => {
+  const { genUserSig, genUserSigWithUserBuf, verifyUserSig } = k1();
+  await assertRejects(() => genUserSig("alice"), TypeError);
+  await assertRejects(() => genUserSigWithUserBuf("alice", 600, new Uint8Array(1)), TypeError);
+  await assertRejects(() => verifyUserSig("x", "alice"), "ERR_USERSIG_MALFORMED");
+});
+
 test("legacy: TLSSigAPI with only a public key cannot issue tickets", async () => {
   const api = new TLSSigAPI(K1_APP, { publicKey: SIGNING_KEY.publicKeyPem });
   await assertRejects(() => api.genUserSig("alice"), TypeError, "no privateKey");

@@ -184,7 +184,8 @@ export class TLSSigAPI {
    * console.assert(decodeUserSig(userSig).appIdAt3rd === "0");
    * ```
    */
-  genUserSig(
+  // deno-lint-ignore require-await -- async so that every failure is a rejection, as in v2
+  async genUserSig(
     userId: string,
     expire: number = DEFAULT_EXPIRE,
     options?: LegacySignOptions,
@@ -221,7 +222,8 @@ export class TLSSigAPI {
    * console.assert(claims.userBuf?.length === 3 && claims.appIdAt3rd === "0");
    * ```
    */
-  genUserSigWithUserBuf(
+  // deno-lint-ignore require-await -- async so that every failure is a rejection, as in v2
+  async genUserSigWithUserBuf(
     userId: string,
     expire: number,
     userBuf: Uint8Array,
