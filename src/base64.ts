@@ -30,15 +30,16 @@ const ticket = alphabet(TICKET, "_");
 // natively, where a charCodeAt loop is slow in some runtimes.
 const asciiDecoder = new TextDecoder();
 const asciiEncoder = new TextEncoder();
-let scratch = new Uint8Array(1024);
-let ticketScratch = new Uint8Array(1024);
+// Kept between calls, at a size that fits any ticket one issues; longer text
+// gets a buffer for the call alone, so that nothing large is kept.
+const scratch = new Uint8Array(1024);
+const ticketScratch = new Uint8Array(1024);
 
 function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
   const { codes, pad } = a;
   const whole = length - (length % 3);
   const size = ((length + 2) / 3 | 0) * 4;
-  if (scratch.length < size) scratch = new Uint8Array(size * 2);
-  const out = scratch;
+  const out = size <= scratch.length ? scratch : new Uint8Array(size);
   let o = 0;
   let i = 0;
   for (; i < whole; i += 3) {
@@ -77,9 +78,8 @@ function decode(
   reuse: boolean,
 ): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
-  if (reuse && ticketScratch.length < end) ticketScratch = new Uint8Array(end);
-  if (!reuse && scratch.length < end) scratch = new Uint8Array(end * 2);
-  const chars = reuse ? ticketScratch : scratch;
+  const kept = reuse ? ticketScratch : scratch;
+  const chars = end <= kept.length ? kept : new Uint8Array(end);
   const { read, written } = asciiEncoder.encodeInto(text, chars);
   if (read !== end || written !== end) return null; // not ASCII
   if (end % 4 === 0 && end > 0 && chars[end - 1] === a.pad) {

@@ -40,12 +40,14 @@ export function signedContentV2(
   return userBufBase64 === undefined ? head : `${head}TLS.userbuf:${userBufBase64}\n`;
 }
 
-// Scratch space for writing tickets, reused: writing is synchronous.
-let jsonBytes = new Uint8Array(1024);
-let zlibBytes = new Uint8Array(deflateBound(1024));
+// Space for writing tickets, reused (writing is synchronous) at a size that
+// fits any ticket one issues; a longer document gets space for the call alone.
+const jsonSpace = new Uint8Array(1024);
+const zlibSpace = new Uint8Array(deflateBound(1024));
 
 /** A ticket holding the JSON document `json`: zlib, then the ticket alphabet. */
 export function encodeTicket(json: string): string {
+  let jsonBytes = jsonSpace, zlibBytes = zlibSpace;
   let n = writeUtf8(json, jsonBytes);
   if (n < 0) {
     jsonBytes = new Uint8Array(json.length * 3);

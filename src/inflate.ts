@@ -83,8 +83,9 @@ build(fixedLit, fixedLiteralLengths(), 0, 288);
 build(fixedDist, new Uint8Array(32).fill(5), 0, 32);
 
 // Output space, reused: in V8 a fresh typed array over 64 bytes costs a
-// microsecond or more, as much as inflating a whole ticket.
-let outScratch = new Uint8Array(1024);
+// microsecond or more, as much as inflating a whole ticket. Larger output
+// grows into space of its own, which is not kept.
+const outScratch = new Uint8Array(1024);
 
 class Reader {
   pos = 2;
@@ -151,7 +152,7 @@ class Reader {
     if (need <= this.out.length) return;
     const grown = new Uint8Array(Math.min(this.cap, Math.max(need, this.out.length * 2)));
     grown.set(this.out.subarray(0, this.outLen));
-    this.out = outScratch = grown;
+    this.out = grown;
   }
 
   stored(): void {

@@ -6,16 +6,17 @@
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
-let scratch = new Uint8Array(1024);
+const scratch = new Uint8Array(1024);
 
 /**
  * UTF-8 bytes of `text` in a view that the next call overwrites: for data
  * copied at once, as Web Crypto copies what it signs. `encodeInto` is the
  * encoder's fast call in every runtime (`encode` is not), and in V8 a fresh
- * typed array over 64 bytes costs a microsecond or more.
+ * typed array over 64 bytes costs a microsecond or more. Text too long for
+ * the kept buffer gets bytes of its own, so that nothing large is kept.
  */
 export function utf8View(text: string): Uint8Array<ArrayBuffer> {
-  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+  if (text.length * 3 > scratch.length) return utf8(text);
   return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
 }
 
