@@ -8,5 +8,6 @@ import "./legacy_keys.test.ts";
 import "./private_map.test.ts";
 import "./property.test.ts";
 import "./service_handler.test.ts";
+import "./tencent_codes.test.ts";
 import "./vectors.test.ts";
 import "./zlib.test.ts";
