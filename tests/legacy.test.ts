@@ -142,6 +142,7 @@ test("legacy: TLSSigAPI.genUserSig() round-trips on secp256k1", async () => {
     expire: 86400,
     expiresAt: T0 + 86400,
     accountType: "0",
+    appIdAt3rd: "0",
   });
   const verifier = new TLSSigAPI(K1_APP, { publicKey: SIGNING_KEY.publicKeyPem });
   assertEquals((await verifier.verifyUserSig(ticket, "alice", { now: T0 })).userId, "alice");
@@ -167,10 +168,10 @@ test("legacy: TLSSigAPI round-trips on P-256 with a Web Crypto PKCS#8/SPKI key p
   assertEquals(claims.userBuf, bytes);
 });
 
-test("legacy: P-256 tickets we sign verify with Web Crypto ECDSA", async () => {
+test('legacy: P-256 tickets we sign by default carry TLS.appid_at_3rd "0" and verify with Web Crypto ECDSA', async () => {
   const pair = await webCryptoPair("P-256");
   const api = new TLSSigAPI(1400000000, { privateKey: pair.privateKeyPem });
-  const ticket = await api.genUserSig("bob", 600, { now: T0, appIdAt3rd: "0" });
+  const ticket = await api.genUserSig("bob", 600, { now: T0 });
   const document = await documentOf(ticket);
   const content = `TLS.appid_at_3rd:0\nTLS.account_type:0\nTLS.identifier:bob\n` +
     `TLS.sdk_appid:1400000000\nTLS.time:${T0}\nTLS.expire_after:600\n`;
@@ -240,6 +241,7 @@ test("legacy: TLSSigAPI writes string values in the official Node v1 library's k
   assertEquals(Object.keys(plain.document), [
     "TLS.account_type",
     "TLS.identifier",
+    "TLS.appid_at_3rd",
     "TLS.sdk_appid",
     "TLS.expire_after",
     "TLS.version",
@@ -298,7 +300,8 @@ test("legacy: TLSSigAPI.genUserSig() rejects bad arguments and options", async (
   const api = k1();
   await assertRejects(() => api.genUserSig("", 600), RangeError, "userId");
   await assertRejects(() => api.genUserSig("a".repeat(33), 600), RangeError, "userId");
-  await assertRejects(() => api.genUserSig("a\nb", 600), RangeError, "control");
+  await assertRejects(() => api.genUserSig("a\nb", 600), RangeError, "printable ASCII");
+  await assertRejects(() => api.genUserSig("用户", 600), RangeError, "error 7003");
   await assertRejects(() => api.genUserSig("alice", 0), RangeError, "expire");
   await assertRejects(() => api.genUserSig("alice", 1.5), TypeError, "expire");
   await assertRejects(
@@ -514,10 +517,12 @@ for (const [what, edit] of TAMPERS) {
 }
 
 test("legacy: TLSSigAPI.verifyUserSig() rejects a ticket with TLS.appid_at_3rd added", async () => {
-  const ticket = await k1().genUserSig("alice", 600, { now: T0 });
-  const tampered = await edited(ticket, (d) => (d["TLS.appid_at_3rd"] = "0"));
+  const v = LEGACY_VECTORS.find((v) => v.name === "secp256k1-no-appid_at_3rd")!;
+  const api = new TLSSigAPI(v.sdkAppId, { publicKey: v.publicKeySpkiBase64 });
+  await api.verifyUserSig(v.userSig, v.userId, { now: v.time });
+  const tampered = await edited(v.userSig, (d) => (d["TLS.appid_at_3rd"] = "0"));
   await assertRejects(
-    () => k1().verifyUserSig(tampered, "alice", { now: T0 }),
+    () => api.verifyUserSig(tampered, v.userId, { now: v.time }),
     "ERR_USERSIG_SIGNATURE_INVALID",
   );
 });

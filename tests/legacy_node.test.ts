@@ -67,6 +67,15 @@ function content(d: Record<string, unknown>): string {
   return keys.map((k) => `${k}:${d[k]}\n`).join("");
 }
 
+/**
+ * The signed content as Tencent's Go v1 verifier builds it: the
+ * TLS.appid_at_3rd line always, empty when the ticket has no such field.
+ */
+function goContent(d: Record<string, unknown>): string {
+  const { "TLS.appid_at_3rd": appId = "", ...rest } = d;
+  return `TLS.appid_at_3rd:${appId}\n${content(rest)}`;
+}
+
 for (const curve of ["secp256k1", "P-256"] as const) {
   const only = curve === "secp256k1" ? K1 : P256;
 
@@ -124,6 +133,21 @@ for (const curve of ["secp256k1", "P-256"] as const) {
     }
   }, only);
 }
+
+test("legacy: our default v1 tickets verify as Tencent's Go v1 verifier checks them", async () => {
+  const keys = KEYS["P-256"]();
+  const ours = new TLSSigAPI(K1_APP, { privateKey: keys.privateKey });
+  for (let i = 0; i < 60; i++) {
+    const ticket = i % 2
+      ? await ours.genUserSig(`user_${i}`, 3600)
+      : await ours.genUserSigWithUserBuf(`user_${i}`, 3600, Uint8Array.of(i));
+    const { document } = decodeUserSig(ticket);
+    assertEquals(document["TLS.appid_at_3rd"], "0");
+    const der = Buffer.from(String(document["TLS.sig"]), "base64");
+    const ok = crypto.verify("sha256", Buffer.from(goContent(document)), keys.publicKey, der);
+    assert(ok, `ticket ${i}`);
+  }
+}, P256);
 
 test("legacy: keys written by node:crypto (SEC1, PKCS#8, SPKI) load on both curves", async () => {
   const curves = runtime === "bun" ? ["prime256v1"] as const : ["prime256v1", "secp256k1"] as const;

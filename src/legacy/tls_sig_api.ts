@@ -47,8 +47,9 @@ export interface LegacySignOptions {
   /** `TLS.account_type`, a decimal string. Default: `"0"`. */
   accountType?: string;
   /**
-   * `TLS.appid_at_3rd`, a decimal string. Written only when given, or as
-   * `"0"` when the ticket carries a userbuf (the format requires it there).
+   * `TLS.appid_at_3rd`, a decimal string. Default: `"0"`, as every official
+   * v1 generator writes it (and Tencent's Go v1 verifier signs the line
+   * whether the ticket has it or not).
    */
   appIdAt3rd?: string;
 }
@@ -169,7 +170,7 @@ export class TLSSigAPI {
    * instance has no private key.
    * @throws {RangeError} For an argument out of range.
    *
-   * @example A ticket with TLS.appid_at_3rd, as the official libraries write it
+   * @example A ticket with TLS.appid_at_3rd "0", as the official libraries write it
    * ```ts
    * import { TLSSigAPI } from "@usersig/usersig/legacy";
    * import { decodeUserSig } from "@usersig/usersig";
@@ -180,7 +181,7 @@ export class TLSSigAPI {
    * oJ4qeSJNG0v4XdiqM3mtChkhUEFT3Q==
    * -----END EC PRIVATE KEY-----`;
    * const api = new TLSSigAPI(1400001052, { privateKey });
-   * const userSig = await api.genUserSig("alice", 86400, { appIdAt3rd: "0" });
+   * const userSig = await api.genUserSig("alice", 86400);
    * console.assert(decodeUserSig(userSig).appIdAt3rd === "0");
    * ```
    */
@@ -200,7 +201,7 @@ export class TLSSigAPI {
    * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
    * @param expire Validity in seconds.
    * @param userBuf The bytes to carry, at most 8192.
-   * @param options `now`, `accountType`, `appIdAt3rd` (default `"0"` here).
+   * @param options `now`, `accountType`, `appIdAt3rd`.
    * @returns The ticket.
    * @throws {TypeError} For an argument of the wrong type, or when this
    * instance has no private key.
@@ -341,8 +342,7 @@ export class TLSSigAPI {
     checkExpire(expire, time);
     if (userBuf !== undefined) checkUserBuf(userBuf);
     const accountType = decimalOption("options.accountType", options?.accountType) ?? "0";
-    let appIdAt3rd = decimalOption("options.appIdAt3rd", options?.appIdAt3rd);
-    if (userBuf !== undefined) appIdAt3rd ??= "0";
+    const appIdAt3rd = decimalOption("options.appIdAt3rd", options?.appIdAt3rd) ?? "0";
     if (this.#secretKey === undefined) {
       throw new TypeError("this TLSSigAPI has no privateKey; pass one to issue tickets");
     }
