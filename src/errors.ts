@@ -17,6 +17,10 @@
  * - `ERR_PRIVATEMAPKEY_ROOM_MISMATCH`: a PrivateMapKey for another room.
  * - `ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED`: a PrivateMapKey lacking a required
  *   privilege.
+ * - `ERR_PRIVATEMAPKEY_RECORD_CORRUPT`: an authentic PrivateMapKey (its
+ *   signature is valid) whose room record the issuing library wrote badly,
+ *   such as Tencent's Node and Java libraries write a non-ASCII UserID or
+ *   room.
  */
 export type UserSigErrorCode =
   | "ERR_USERSIG_MALFORMED"
@@ -28,7 +32,8 @@ export type UserSigErrorCode =
   | "ERR_USERSIG_NOT_YET_VALID"
   | "ERR_USERSIG_USERBUF_MISMATCH"
   | "ERR_PRIVATEMAPKEY_ROOM_MISMATCH"
-  | "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED";
+  | "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED"
+  | "ERR_PRIVATEMAPKEY_RECORD_CORRUPT";
 
 /**
  * The error thrown when a ticket is rejected. `code` is the contract to

@@ -6,7 +6,7 @@ import { malformed } from "./errors.ts";
 import {
   checkPrivilegeMap,
   checkRoomId,
-  checkRoomStr,
+  checkRoomStrToIssue,
   checkSdkAppId,
   checkUserId,
   fromUtf8,
@@ -64,7 +64,7 @@ export function encodePrivateMap(map: PrivateMap): Uint8Array {
   const sdkAppId = checkSdkAppId(map.sdkAppId);
   const hasId = map.roomId !== undefined, hasStr = map.roomStr !== undefined;
   if (hasId === hasStr) throw new TypeError("map must have exactly one of roomId and roomStr");
-  const room = hasStr ? checkRoomStr(map.roomStr, "map.roomStr") : null;
+  const room = hasStr ? checkRoomStrToIssue(map.roomStr, "map.roomStr") : null;
   const roomId = hasId ? checkRoomId(map.roomId, "map.roomId") : 0;
   const expiresAt = integer("map.expiresAt", map.expiresAt, 0, U32_MAX);
   const privileges = checkPrivilegeMap(map.privilegeMap, "map.privilegeMap");
@@ -108,32 +108,103 @@ export function encodePrivateMap(map: PrivateMap): Uint8Array {
  */
 export function decodePrivateMap(userBuf: Uint8Array): PrivateMap {
   if (!(userBuf instanceof Uint8Array)) throw malformed("userbuf must be bytes");
-  const bad = (what: string) => malformed(`userbuf is not a PrivateMapKey record: ${what}`);
-  if (userBuf.length < 23) throw bad("too short");
+  const r = readRecord(userBuf, fromUtf8);
+  const problem = typeof r === "string" ? r : r.problem;
+  if (problem) throw malformed(`userbuf is not a PrivateMapKey record: ${problem}`);
+  return (r as { map: PrivateMap }).map;
+}
+
+/** How Tencent's Node and Java libraries write non-ASCII text, for messages. */
+export const CUT_TEXT =
+  "in UTF-16 units cut to bytes, as Tencent's Node and Java libraries write non-ASCII text";
+
+/**
+ * Reads a record, its text with `text`: the record, and the first thing
+ * that is wrong with it, if any; or, when the bytes are laid out as no
+ * record at all, what is wrong with them.
+ */
+function readRecord(
+  userBuf: Uint8Array,
+  text: (bytes: Uint8Array) => string | null,
+): { map: PrivateMap; problem?: string } | string {
+  if (userBuf.length < 23) return "too short";
   const view = new DataView(userBuf.buffer, userBuf.byteOffset, userBuf.byteLength);
   const version = userBuf[0];
-  if (version > 1) throw bad(`unknown version ${version}`);
-  const accountLength = view.getUint16(1);
-  const fixedEnd = 3 + accountLength + 20;
-  const end = version === 1 ? fixedEnd + 2 : fixedEnd;
-  if (userBuf.length < end) throw bad("too short");
-  const userId = fromUtf8(userBuf.subarray(3, 3 + accountLength));
-  if (userId === null) throw bad("the account is not UTF-8");
-  const at = 3 + accountLength;
+  if (version > 1) return `unknown version ${version}`;
+  const at = 3 + view.getUint16(1);
+  const end = version ? at + 22 : at + 20;
+  if (userBuf.length < end) return "too short";
   const [sdkAppId, roomId, expiresAt, privilegeMap, accountType] = [0, 4, 8, 12, 16].map(
     (offset) => view.getUint32(at + offset),
   );
-  const fields = { expiresAt, privilegeMap, accountType };
-  if (version === 0) {
-    if (userBuf.length !== end) throw bad("trailing bytes");
-    if (roomId === 0) throw bad("numeric room 0");
-    return { userId, sdkAppId, roomId, ...fields };
+  const userId = text(userBuf.subarray(3, at));
+  const map: PrivateMap = { userId: userId ?? "", sdkAppId, expiresAt, privilegeMap, accountType };
+  let problem = userId === null ? "the account is not UTF-8" : "";
+  if (!version) {
+    if (userBuf.length !== end) return "trailing bytes";
+    map.roomId = roomId;
+    problem ||= roomId ? "" : "numeric room 0";
+  } else {
+    if (userBuf.length !== end + view.getUint16(at + 20)) return "room length does not match";
+    const roomStr = text(userBuf.subarray(end));
+    map.roomStr = roomStr ?? "";
+    problem ||= roomId
+      ? "a string-room record with a numeric room"
+      : roomStr === null
+      ? "the room is not UTF-8"
+      : roomStr
+      ? ""
+      : "an empty string room";
   }
-  if (roomId !== 0) throw bad("a string-room record with a numeric room");
-  const roomLength = view.getUint16(fixedEnd);
-  if (userBuf.length !== end + roomLength) throw bad("room length does not match");
-  const roomStr = fromUtf8(userBuf.subarray(end));
-  if (roomStr === null) throw bad("the room is not UTF-8");
-  if (roomStr === "") throw bad("an empty string room");
-  return { userId, sdkAppId, roomStr, ...fields };
+  return { map, problem };
+}
+
+/**
+ * Whether `bytes` are `text` as Tencent's Node and Java libraries write it,
+ * each UTF-16 unit cut to its low byte, and not as UTF-8.
+ */
+export function isCutText(bytes: Uint8Array, text: string): boolean {
+  return bytes.length === text.length && fromUtf8(bytes) !== text &&
+    bytes.every((b, i) => b === (text.charCodeAt(i) & 255));
+}
+
+/** A PrivateMapKey record as a library wrote it, and what is wrong with it. */
+export interface RecordDiagnosis {
+  /** The record as it reads; text cut to bytes reads one character a byte. */
+  map: PrivateMap;
+  /** What the library wrote badly, when it did. */
+  defect?: string;
+}
+
+/**
+ * Reads the userbuf of a ticket for `userId` as the PrivateMapKey record
+ * some library wrote, and says what it wrote badly, if anything: text in
+ * UTF-16 units cut to bytes (Tencent's Node and Java libraries, for
+ * non-ASCII text), an empty string room, numeric room 0.
+ *
+ * @returns undefined when the bytes are no record for this user.
+ */
+export function diagnosePrivateMap(
+  userBuf: Uint8Array,
+  userId: string,
+): RecordDiagnosis | undefined {
+  const cut: string[] = [];
+  const asCut = (bytes: Uint8Array, what: string) => {
+    cut.push(what);
+    return Array.from(bytes, (b) => String.fromCharCode(b)).join("");
+  };
+  let account = true; // the account comes first, then the room
+  const r = readRecord(userBuf, (bytes) => {
+    const first = account;
+    account = false;
+    if (first && isCutText(bytes, userId)) return asCut(bytes, "account");
+    return fromUtf8(bytes) ?? (first ? null : asCut(bytes, "room"));
+  });
+  if (typeof r === "string" || (r.map.userId !== userId && !cut.includes("account"))) {
+    return undefined; // no record, or another user's
+  }
+  const defect = cut.length > 0
+    ? `its ${cut.join(" and its ")} ${cut.length > 1 ? "are" : "is"} ${CUT_TEXT}`
+    : r.problem;
+  return defect ? { map: r.map, defect } : { map: r.map };
 }

@@ -2,7 +2,7 @@
 
 import { encodeBase64 } from "./base64.ts";
 import { readTicket, readV2, signedContentV2, writeTicketV2 } from "./document.ts";
-import { decodePrivateMap, encodePrivateMap, type PrivateMap } from "./private_map.ts";
+import { encodePrivateMap, type PrivateMap } from "./private_map.ts";
 import {
   checkClockSkew,
   checkExpire,
@@ -21,6 +21,7 @@ import {
   checkAddressee,
   checkUserBufPolicy,
   checkValidity,
+  readRoomRecord,
   reject,
   userBufOption,
   when,
@@ -193,7 +194,7 @@ export class TLSSigAPIv2 {
   /**
    * Issues a UserSig: the password a client logs in to IM or TRTC with.
    *
-   * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
+   * @param userId The UserID: 1 to 32 printable ASCII characters (Tencent refuses others: 7003).
    * @param expire Validity in seconds; default 15552000 (180 days).
    * @param options `now`, to issue at a given time.
    * @returns The ticket.
@@ -221,7 +222,7 @@ export class TLSSigAPIv2 {
    * Issues a ticket carrying application-defined bytes (`TLS.userbuf`),
    * covered by the signature.
    *
-   * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
+   * @param userId The UserID: 1 to 32 printable ASCII characters (Tencent refuses others: 7003).
    * @param expire Validity in seconds.
    * @param userBuf The bytes to carry, at most 8192.
    * @param options `now`, to issue at a given time.
@@ -256,7 +257,7 @@ export class TLSSigAPIv2 {
    * Issues a PrivateMapKey for a numeric TRTC room. The record's expiry is
    * exactly `time + expire`, read from one clock reading.
    *
-   * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
+   * @param userId The UserID: 1 to 32 printable ASCII characters (Tencent refuses others: 7003).
    * @param expire Validity in seconds (Tencent suggests 300).
    * @param roomId The room: 1..4294967294.
    * @param privilegeMap The granted {@link Privilege} bits.
@@ -289,9 +290,9 @@ export class TLSSigAPIv2 {
   /**
    * Issues a PrivateMapKey for a string TRTC room id.
    *
-   * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
+   * @param userId The UserID: 1 to 32 printable ASCII characters (Tencent refuses others: 7003).
    * @param expire Validity in seconds (Tencent suggests 300).
-   * @param roomStr The room: 1 to 64 UTF-8 bytes.
+   * @param roomStr The room: 1 to 64 of TRTC's 89 characters (TRTC refuses others: -100014).
    * @param privilegeMap The granted {@link Privilege} bits.
    * @param options `now`, to issue at a given time.
    * @returns The ticket.
@@ -410,7 +411,7 @@ export class TLSSigAPIv2 {
             "not a PrivateMapKey: the ticket carries no userbuf",
           );
         }
-        const map = decodePrivateMap(claims.userBuf);
+        const map = readRoomRecord(claims.userBuf, claims.userId);
         if (map.userId !== claims.userId) {
           reject("ERR_USERSIG_IDENTIFIER_MISMATCH", "the room record is for another user");
         }

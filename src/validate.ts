@@ -62,7 +62,7 @@ export function fromUtf8(bytes: Uint8Array): string | null {
 
 /** The largest value of an unsigned 32-bit field. */
 export const U32_MAX = 4294967295;
-/** The longest user id, in UTF-8 bytes. */
+/** The longest user id, in bytes (of printable ASCII: characters). */
 export const MAX_USER_ID_BYTES = 32;
 /** The longest string room id, in UTF-8 bytes. */
 export const MAX_ROOM_STR_BYTES = 64;
@@ -97,25 +97,69 @@ export function isWellFormed(text: string): boolean {
   return !LONE_SURROGATE.test(text);
 }
 
-/** Checks a UserID: 1 to 32 UTF-8 bytes, no control characters. */
-export function checkUserId(value: unknown, name = "userId"): string {
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+const NOT_RECOMMENDED = /[^A-Za-z0-9_-]/;
+/** Not one of the 89 characters of a TRTC string room id. */
+const NOT_ROOM_CHAR = /[^A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]/;
+
+/**
+ * Whether `userId` is a UserID Tencent's SDKs accept: 1 to 32 bytes of
+ * printable ASCII (0x20-0x7e). Any other is refused with error 7003.
+ */
+export function isTencentUserId(userId: string): boolean {
+  return userId.length > 0 && userId.length <= MAX_USER_ID_BYTES &&
+    !NOT_PRINTABLE_ASCII.test(userId);
+}
+
+/** Whether `userId` keeps to Tencent's recommended characters, `[A-Za-z0-9_-]`. */
+export function isRecommendedUserId(userId: string): boolean {
+  return isTencentUserId(userId) && !NOT_RECOMMENDED.test(userId);
+}
+
+/**
+ * Whether `roomStr` is a string room TRTC accepts: 1 to 64 of its 89
+ * characters. Any other is refused with error -100014.
+ */
+export function isTrtcRoomStr(roomStr: string): boolean {
+  return roomStr.length > 0 && roomStr.length <= MAX_ROOM_STR_BYTES && !NOT_ROOM_CHAR.test(roomStr);
+}
+
+/**
+ * Checks text against one of Tencent's rules: 1 to `max` characters, none
+ * matching `refused`. The message names the rule, never the value.
+ */
+function ruled(value: unknown, name: string, refused: RegExp, max: number, rule: string): string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
-  if (value.length === 0) throw new RangeError(`${name} must not be empty`);
-  // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
-    throw new RangeError(`${name} must not contain control characters`);
-  }
-  if (!isWellFormed(value)) throw new RangeError(`${name} must not contain a lone surrogate`);
-  const length = utf8Length(value);
-  if (length > MAX_USER_ID_BYTES) {
+  const at = value.search(refused) + 1;
+  if (!value || at || value.length > max) {
     throw new RangeError(
-      `${name} must be at most ${MAX_USER_ID_BYTES} UTF-8 bytes, got ${length}`,
+      `${name} ${
+        !value ? "is empty" : at ? `has a refused character at position ${at}` : "is too long"
+      }: ${rule}`,
     );
   }
   return value;
 }
 
-/** Checks a string room id and returns its UTF-8 bytes. */
+/**
+ * Checks a UserID to issue a ticket for: 1 to 32 printable ASCII characters,
+ * as Tencent's SDKs require. The message names the rule and Tencent's error
+ * 7003, and never holds the value.
+ */
+export function checkUserId(value: unknown, name = "userId"): string {
+  return ruled(
+    value,
+    name,
+    NOT_PRINTABLE_ASCII,
+    MAX_USER_ID_BYTES,
+    "a UserID is 1-32 printable ASCII characters, best A-Za-z0-9_-; Tencent refuses others with error 7003",
+  );
+}
+
+/**
+ * Checks a string room id as a ticket names it (when verifying): 1 to 64
+ * UTF-8 bytes, well-formed. Returns its UTF-8 bytes.
+ */
 export function checkRoomStr(value: unknown, name = "roomStr"): Uint8Array {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string`);
   if (!isWellFormed(value)) throw new RangeError(`${name} must not contain a lone surrogate`);
@@ -126,6 +170,21 @@ export function checkRoomStr(value: unknown, name = "roomStr"): Uint8Array {
     );
   }
   return bytes;
+}
+
+/**
+ * Checks a string room id to issue a PrivateMapKey for: 1 to 64 of TRTC's 89
+ * characters. The message names the rule and TRTC's error -100014. Returns
+ * its bytes.
+ */
+export function checkRoomStrToIssue(value: unknown, name = "roomStr"): Uint8Array {
+  return utf8(ruled(
+    value,
+    name,
+    NOT_ROOM_CHAR,
+    MAX_ROOM_STR_BYTES,
+    "a string room is 1-64 of A-Za-z0-9 !#$%&()+-:;<=.>?@[]^_{}|~, and space; TRTC refuses others with error -100014",
+  ));
 }
 
 /** Checks a numeric room id: 1..4294967294. */

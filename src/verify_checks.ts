@@ -5,6 +5,8 @@
 
 import { decodeBase64 } from "./base64.ts";
 import { malformed, UserSigError, type UserSigErrorCode } from "./errors.ts";
+import { CUT_TEXT, decodePrivateMap, isCutText, type PrivateMap } from "./private_map.ts";
+import { utf8 } from "./validate.ts";
 
 /** Throws a UserSigError. */
 export function reject(code: UserSigErrorCode, message: string): never {
@@ -77,4 +79,24 @@ export function checkUserBufPolicy(
       reject("ERR_USERSIG_USERBUF_MISMATCH", "ticket carries a different userbuf");
     }
   }
+}
+
+/**
+ * Reads the room record of an authentic PrivateMapKey for `userId`, which
+ * must be well-formed: `ERR_PRIVATEMAPKEY_RECORD_CORRUPT` says what is wrong
+ * with it, such as the UserID written in UTF-16 units cut to bytes. A
+ * record for another user is returned as it is.
+ */
+export function readRoomRecord(userBuf: Uint8Array, userId: string): PrivateMap {
+  let map: PrivateMap | string;
+  try {
+    map = decodePrivateMap(userBuf);
+    if (isCutText(utf8(map.userId), userId)) map = `its account is ${CUT_TEXT}`;
+  } catch (error) {
+    map = (error as Error).message;
+  }
+  if (typeof map === "string") {
+    reject("ERR_PRIVATEMAPKEY_RECORD_CORRUPT", `the signature is valid, but ${map}`);
+  }
+  return map;
 }

@@ -9,34 +9,23 @@ import {
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
 import legacy from "./vectors/legacy-v1.json" with { type: "json" };
-import { documentOf, standardDeflate, ticketOf, ticketWithJson } from "./tickets.ts";
+import {
+  documentOf,
+  hmac,
+  rawRecord,
+  signTicket,
+  standardDeflate,
+  ticketOf,
+  ticketWithJson,
+} from "./tickets.ts";
 
 const APP = 1400000000;
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const T = 1_700_000_000;
 const api = new TLSSigAPIv2(APP, KEY);
 
-async function hmac(content: string, key = KEY): Promise<string> {
-  const k = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(key),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(content)),
-  );
-  return btoa(String.fromCharCode(...mac));
-}
-
 /** A ticket holding `document` as JSON, signed over its own fields with `key`. */
-async function signedTicket(doc: Record<string, unknown>, key = KEY): Promise<string> {
-  const content = `TLS.identifier:${doc["TLS.identifier"]}\nTLS.sdkappid:${doc["TLS.sdkappid"]}\n` +
-    `TLS.time:${doc["TLS.time"]}\nTLS.expire:${doc["TLS.expire"]}\n` +
-    (doc["TLS.userbuf"] === undefined ? "" : `TLS.userbuf:${doc["TLS.userbuf"]}\n`);
-  return ticketWithJson(JSON.stringify({ ...doc, "TLS.sig": await hmac(content, key) }));
-}
+const signedTicket = (doc: Record<string, unknown>, key = KEY) => signTicket(doc, key);
 
 const base = () => ({
   "TLS.ver": "2.0",
@@ -109,13 +98,26 @@ test("genPrivateMapKey() makes a record expiring exactly at time + expire, one c
   assertEquals(claims.expiresAt, claims.privateMap.expiresAt);
 });
 
-test("genPrivateMapKeyWithStringRoomID() uses UTF-8 byte lengths for id and room", async () => {
-  const ticket = await api.genPrivateMapKeyWithStringRoomID("用户", 300, "房间-1", 255, { now: T });
+test("verifyPrivateMapKey() accepts a record of a non-ASCII id and room in UTF-8, as Go and PHP write it", async () => {
+  // Issuing refuses such ids; a ticket another library issued still verifies.
+  const userBuf = rawRecord({
+    account: new TextEncoder().encode("用户"),
+    sdkAppId: APP,
+    expiresAt: T + 300,
+    privilegeMap: 255,
+    room: new TextEncoder().encode("房间-1"),
+  });
+  const ticket = await signedTicket({
+    ...base(),
+    "TLS.identifier": "用户",
+    "TLS.userbuf": btoa(String.fromCharCode(...userBuf)),
+  });
   const claims = await api.verifyPrivateMapKey(ticket, "用户", { now: T, roomStr: "房间-1" });
   assertEquals(claims.privateMap.roomStr, "房间-1");
-  const record = claims.userBuf!;
-  assertEquals(record[2], 6, "account length in bytes");
-  assertEquals(record.length, 23 + 6 + 2 + 8);
+  assertEquals(claims.privateMap.userId, "用户");
+  await api.verifyUserSig(await signedTicket({ ...base(), "TLS.identifier": "用户" }), "用户", {
+    now: T,
+  });
 });
 
 test("a CryptoKey is used as given, and a wrong kind of key is refused", async () => {
@@ -165,12 +167,16 @@ test("the constructor names a bad sdkAppId or key, and never echoes the key", ()
 
 test("gen*() name every bad argument with a TypeError or RangeError", async () => {
   const cases: [() => Promise<unknown>, ErrorConstructor, string][] = [
-    [() => api.genUserSig("", 600), RangeError, "userId must not be empty"],
-    [() => api.genUserSig("x".repeat(33), 600), RangeError, "at most 32 UTF-8 bytes"],
-    [() => api.genUserSig("é".repeat(17), 600), RangeError, "got 34"],
-    [() => api.genUserSig("a\nTLS.sdkappid:1", 600), RangeError, "control characters"],
-    [() => api.genUserSig("bob\ud800", 600), RangeError, "lone surrogate"],
-    [() => api.genUserSig("bob\udc00x", 600), RangeError, "lone surrogate"],
+    [() => api.genUserSig("", 600), RangeError, "userId is empty"],
+    [() => api.genUserSig("x".repeat(33), 600), RangeError, "userId is too long"],
+    [
+      () => api.genUserSig("é".repeat(17), 600),
+      RangeError,
+      "has a refused character at position 1",
+    ],
+    [() => api.genUserSig("a\nTLS.sdkappid:1", 600), RangeError, "at position 2"],
+    [() => api.genUserSig("bob\ud800", 600), RangeError, "printable ASCII"],
+    [() => api.genUserSig("bob\u007f", 600), RangeError, "printable ASCII"],
     [() => api.genUserSig(42 as unknown as string, 600), TypeError, "userId must be a string"],
     [() => api.genUserSig("alice", 0), RangeError, "expire"],
     [() => api.genUserSig("alice", 1.5), TypeError, "expire must be an integer"],
@@ -188,16 +194,16 @@ test("gen*() name every bad argument with a TypeError or RangeError", async () =
     [() => api.genPrivateMapKey("alice", 300, 4294967295, 255), RangeError, "roomId"],
     [() => api.genPrivateMapKey("alice", 300, 1, -1), RangeError, "privilegeMap"],
     [() => api.genPrivateMapKey("alice", 300, 1, 2 ** 32), RangeError, "privilegeMap"],
-    [() => api.genPrivateMapKeyWithStringRoomID("alice", 300, "", 255), RangeError, "roomStr"],
+    [() => api.genPrivateMapKeyWithStringRoomID("alice", 300, "", 255), RangeError, "is empty"],
     [
       () => api.genPrivateMapKeyWithStringRoomID("alice", 300, "r\ud83d", 255),
       RangeError,
-      "lone surrogate",
+      "has a refused character at position 2",
     ],
     [
       () => api.genPrivateMapKeyWithStringRoomID("alice", 300, "r".repeat(65), 255),
       RangeError,
-      "roomStr",
+      "is too long",
     ],
     [
       () => api.genPrivateMapKeyWithStringRoomID("alice", 300, 5 as unknown as string, 255),
@@ -206,6 +212,47 @@ test("gen*() name every bad argument with a TypeError or RangeError", async () =
     ],
   ];
   for (const [fn, kind, message] of cases) await assertRejects(fn, kind, message);
+});
+
+test("every gen*() refuses a UserID Tencent refuses, naming the rule and 7003, never the id", async () => {
+  const bad = ["用户甲", "alice\u001b[2J", "ünïcode", "a".repeat(33), "x\u00a0y", "e\u0301", "😀"];
+  const methods = [
+    (id: string) => api.genUserSig(id, 600),
+    (id: string) => api.genUserSigWithUserBuf(id, 600, new Uint8Array(1)),
+    (id: string) => api.genPrivateMapKey(id, 300, 1, 255),
+    (id: string) => api.genPrivateMapKeyWithStringRoomID(id, 300, "room", 255),
+  ];
+  for (const id of bad) {
+    for (const issue of methods) {
+      const error = await assertRejects(() => issue(id), RangeError, "error 7003");
+      assert(error.message.includes("printable ASCII"), error.message);
+      assert(!error.message.includes(id), `the id is echoed: ${error.message}`);
+    }
+  }
+  // Printable ASCII is Tencent's rule; everything in it is issued.
+  for (const id of [" ", "~!@#$%^&*()+={}[]|:;'<>,.?/\\\"`", "a".repeat(32), "user_1-A"]) {
+    await api.verifyUserSig(await api.genUserSig(id, 600, { now: T }), id, { now: T });
+  }
+});
+
+test("genPrivateMapKeyWithStringRoomID() refuses a room outside TRTC's 89 characters, naming -100014", async () => {
+  for (
+    const room of ["房间", "a/b", 'a"b', "a\\b", "a'b", "a*b", "a`b", "tab\there", "r".repeat(65)]
+  ) {
+    const error = await assertRejects(
+      () => api.genPrivateMapKeyWithStringRoomID("alice", 300, room, 255),
+      RangeError,
+      "-100014",
+    );
+    assert(!error.message.includes(room), `the room is echoed: ${error.message}`);
+  }
+  const all =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{}|~,";
+  assertEquals(all.length, 89);
+  for (const room of [all.slice(0, 64), all.slice(25), " "]) {
+    const key = await api.genPrivateMapKeyWithStringRoomID("alice", 300, room, 255, { now: T });
+    await api.verifyPrivateMapKey(key, "alice", { now: T, roomStr: room });
+  }
 });
 
 test("verify*() name bad options with a TypeError or RangeError", async () => {
@@ -280,7 +327,7 @@ test("ERR_USERSIG_MALFORMED for everything that is not a ticket document", async
 });
 
 test("ERR_USERSIG_MALFORMED for each field missing or of the wrong type", async () => {
-  const good = { ...base(), "TLS.sig": await hmac("x") };
+  const good = { ...base(), "TLS.sig": await hmac("x", KEY) };
   const edits: [string, unknown, string][] = [
     ["TLS.identifier", undefined, "TLS.identifier is missing"],
     ["TLS.identifier", 5, "TLS.identifier must be a string"],
@@ -311,7 +358,7 @@ test("ERR_USERSIG_MALFORMED for each field missing or of the wrong type", async 
 
 test("ERR_USERSIG_MALFORMED for an identifier with a lone surrogate, though its UTF-8 signs alike", async () => {
   // "bob\ud800" encodes to the same UTF-8 as "bob\ufffd"; a signature over one must not pass as the other.
-  const authentic = await api.genUserSig("bob\ufffd", 600, { now: T });
+  const authentic = await signedTicket({ ...base(), "TLS.identifier": "bob\ufffd" });
   const doc = await documentOf(authentic);
   const forged = await ticketWithJson(
     JSON.stringify({ ...doc, "TLS.identifier": "bob\ud800" }),
@@ -504,8 +551,8 @@ test("a PrivateMapKey whose record names another user, app or an earlier expiry 
   });
   await assertRejects(
     () => api.verifyPrivateMapKey(garbage, "alice", { now }),
-    "ERR_USERSIG_MALFORMED",
-    "PrivateMapKey record",
+    "ERR_PRIVATEMAPKEY_RECORD_CORRUPT",
+    "the signature is valid, but userbuf is not a PrivateMapKey record: too short",
   );
 });
 
@@ -576,7 +623,7 @@ test("concurrent calls do not disturb each other (Web Crypto copies its data whe
     ]);
     const content = `TLS.identifier:${users[i]}\nTLS.sdkappid:${APP}\nTLS.time:${T + i}\n` +
       `TLS.expire:${300 + i}\nTLS.userbuf:${btoa(String.fromCharCode(...d.userBuf!))}\n`;
-    assertEquals(d.signature, await hmac(content), users[i]);
+    assertEquals(d.signature, await hmac(content, KEY), users[i]);
   }
   const claims = await Promise.all(
     tickets.map((t, i) => api.verifyPrivateMapKey(t, users[i], { now: T + i, roomId: i + 1 })),

@@ -8,7 +8,7 @@ import {
 } from "../mod.ts";
 import { assertEquals, assertThrows, fromHex, toHex } from "./assert.ts";
 import { test } from "./harness.ts";
-import { V2_VECTORS } from "./tickets.ts";
+import { rawRecord, V2_VECTORS } from "./tickets.ts";
 
 const map: PrivateMap = {
   userId: "xiaojun",
@@ -42,17 +42,37 @@ test("encodePrivateMap() writes the vectors' records byte for byte", () => {
   }
 });
 
-test("encodePrivateMap() and decodePrivateMap() round-trip extreme values and UTF-8", () => {
+test("encodePrivateMap() and decodePrivateMap() round-trip extreme values", () => {
   for (
     const m of [
       { ...map, roomId: 1, expiresAt: 0, privilegeMap: 0, accountType: 4294967295 },
       { ...map, roomId: 4294967294, expiresAt: 4294967295, privilegeMap: 4294967295 },
-      { ...map, userId: "名字", roomId: undefined, roomStr: "ä ö ü ~ !#$%&()+-:;<=.>?@[]^_{}|" },
+      { ...map, userId: "a b~", roomId: undefined, roomStr: " ~ !#$%&()+-:;<=.>?@[]^_{}|," },
       { ...map, userId: "x".repeat(32), roomId: undefined, roomStr: "r".repeat(64) },
     ]
   ) {
     assertEquals(decodePrivateMap(encodePrivateMap(m)), m);
   }
+});
+
+test("decodePrivateMap() reads a record of a non-ASCII id and room in UTF-8, as Go and PHP write it", () => {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const bytes = rawRecord({
+    account: utf8("名字"),
+    sdkAppId: 1400000000,
+    expiresAt: 1700000300,
+    privilegeMap: 255,
+    room: utf8("ä ö ü"),
+  });
+  assertEquals(bytes[2], 6, "account length in bytes");
+  assertEquals(decodePrivateMap(bytes), {
+    userId: "名字",
+    sdkAppId: 1400000000,
+    roomStr: "ä ö ü",
+    expiresAt: 1700000300,
+    privilegeMap: 255,
+    accountType: 0,
+  });
 });
 
 test("encodePrivateMap() refuses both or neither room and each bad field", () => {

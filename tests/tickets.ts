@@ -68,3 +68,60 @@ export async function documentOf(ticket: string): Promise<Record<string, unknown
 export async function ticketWithJson(json: string): Promise<string> {
   return ticketOf(await standardDeflate(new TextEncoder().encode(json)));
 }
+
+/** The fields of a PrivateMapKey record, its text as the bytes to write. */
+export interface RawRecord {
+  account: Uint8Array;
+  sdkAppId: number;
+  roomId?: number;
+  expiresAt: number;
+  privilegeMap: number;
+  /** A string room: a version 1 record. */
+  room?: Uint8Array;
+}
+
+/** A PrivateMapKey record written here independently, with no check of its text. */
+export function rawRecord(r: RawRecord): Uint8Array {
+  const head = r.room === undefined ? 0 : 1;
+  const out = new Uint8Array(23 + r.account.length + (r.room ? 2 + r.room.length : 0));
+  const view = new DataView(out.buffer);
+  out[0] = head;
+  view.setUint16(1, r.account.length);
+  out.set(r.account, 3);
+  let at = 3 + r.account.length;
+  for (const n of [r.sdkAppId, r.roomId ?? 0, r.expiresAt, r.privilegeMap, 0]) {
+    view.setUint32(at, n);
+    at += 4;
+  }
+  if (r.room) {
+    view.setUint16(at, r.room.length);
+    out.set(r.room, at + 2);
+  }
+  return out;
+}
+
+/** Base64 HMAC-SHA256 of `content` under `key`, through the platform's Web Crypto. */
+export async function hmac(content: string, key: string): Promise<string> {
+  const k = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(content)),
+  );
+  return btoa(String.fromCharCode(...mac));
+}
+
+/**
+ * A v2 ticket holding `doc` as JSON, signed over its own fields with `key`:
+ * any identifier or userbuf, as another library might issue it.
+ */
+export async function signTicket(doc: Record<string, unknown>, key: string): Promise<string> {
+  const content = `TLS.identifier:${doc["TLS.identifier"]}\nTLS.sdkappid:${doc["TLS.sdkappid"]}\n` +
+    `TLS.time:${doc["TLS.time"]}\nTLS.expire:${doc["TLS.expire"]}\n` +
+    (doc["TLS.userbuf"] === undefined ? "" : `TLS.userbuf:${doc["TLS.userbuf"]}\n`);
+  return ticketWithJson(JSON.stringify({ ...doc, "TLS.sig": await hmac(content, key) }));
+}

@@ -350,6 +350,9 @@ const REASONS: Record<UserSigErrorCode, string> = {
   ERR_USERSIG_USERBUF_MISMATCH: "the ticket's userbuf is not the one expected",
   ERR_PRIVATEMAPKEY_ROOM_MISMATCH: "the PrivateMapKey is for another room",
   ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED: "the PrivateMapKey does not grant every required privilege",
+  ERR_PRIVATEMAPKEY_RECORD_CORRUPT:
+    "the PrivateMapKey is authentic (its signature is valid), but the library that issued it " +
+    "wrote its room record badly; issue it again with a library that writes it in UTF-8",
 };
 
 /** What a ticket was checked against, to name the difference in {@link explain}. */

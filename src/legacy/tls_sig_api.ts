@@ -162,7 +162,7 @@ export class TLSSigAPI {
    * Issues a v1 UserSig: the password a client of a legacy application logs
    * in to IM or TRTC with.
    *
-   * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
+   * @param userId The UserID: 1 to 32 printable ASCII characters (Tencent refuses others: 7003).
    * @param expire Validity in seconds; default 15552000 (180 days).
    * @param options `now`, `accountType`, `appIdAt3rd`.
    * @returns The ticket.
@@ -198,7 +198,7 @@ export class TLSSigAPI {
    * Issues a v1 ticket carrying application-defined bytes (`TLS.userbuf`),
    * covered by the signature.
    *
-   * @param userId The UserID: 1 to 32 UTF-8 bytes, no control characters.
+   * @param userId The UserID: 1 to 32 printable ASCII characters (Tencent refuses others: 7003).
    * @param expire Validity in seconds.
    * @param userBuf The bytes to carry, at most 8192.
    * @param options `now`, `accountType`, `appIdAt3rd`.
