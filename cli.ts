@@ -15,12 +15,14 @@
  * - `verify --sdkappid N --user U TICKET` exits 0 with the claims, or 1 with
  *   the error code and the reason.
  * - `inspect TICKET` reads a ticket (v2 or v1) without a key.
+ * - `explain CODE` says what one of Tencent's error codes (70009, -100018…)
+ *   means, what is likely wrong with the ticket, and which command checks it.
  *
  * `--json` and `--help` work on every command. The secret key comes from
  * `--key-file PATH`, the `TENCENT_SECRET_KEY` environment variable, or a
  * prompt that does not echo — never from an argument, which the shell would
- * keep in its history. Exit status: 0 done, 1 ticket rejected or unreadable,
- * 2 bad usage.
+ * keep in its history. Exit status: 0 done, 1 ticket rejected or unreadable
+ * (or a code `explain` does not know), 2 bad usage.
  *
  * @module
  */
@@ -71,9 +73,26 @@ async function readSecret(prompt: string): Promise<string | null> {
   }
 }
 
-/** Reads a text file, giving up once past `maxBytes` (see CliIo.readTextFile). */
+/**
+ * How long a key file may take to open. A FIFO opens once something writes
+ * to it (at once for `--key-file <(command)`); one that nobody writes to
+ * would wait forever.
+ */
+const OPEN_TIMEOUT_MS = 5000;
+
+/**
+ * Reads a text file, giving up once past `maxBytes`, or when it does not
+ * open in time (see CliIo.readTextFile).
+ */
 async function readTextFile(path: string, maxBytes: number): Promise<string> {
-  const file = await Deno.open(path);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error("did not open in time"), { name: "TimedOut" })),
+      OPEN_TIMEOUT_MS,
+    );
+  });
+  const file = await Promise.race([Deno.open(path), timeout]).finally(() => clearTimeout(timer));
   const chunks: Uint8Array[] = [];
   try {
     const buffer = new Uint8Array(16384);

@@ -61,15 +61,11 @@ const USERSIG_REFUSED: readonly UserSigErrorCode[] = [
 ];
 /** Every reason a PrivateMapKey fails TRTC's privilege check. */
 const PRIVATEMAPKEY_REFUSED: readonly UserSigErrorCode[] = [
-  "ERR_USERSIG_MALFORMED",
-  "ERR_USERSIG_UNSUPPORTED_VERSION",
-  "ERR_USERSIG_SDKAPPID_MISMATCH",
-  "ERR_USERSIG_IDENTIFIER_MISMATCH",
-  "ERR_USERSIG_SIGNATURE_INVALID",
-  "ERR_USERSIG_EXPIRED",
+  ...USERSIG_REFUSED,
   "ERR_USERSIG_USERBUF_MISMATCH",
   "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
   "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED",
+  "ERR_PRIVATEMAPKEY_RECORD_CORRUPT",
 ];
 
 const IM = "https://intl.cloud.tencent.com/document/product/269/1671";
@@ -301,7 +297,8 @@ export const TENCENT_CODES: readonly TencentCode[] = [
     name: "ERR_TRTC_INVALID_PRIVATE_MAPKEY",
     meaning: "advanced permission control is on and the PrivateMapKey failed its check",
     cause: "the PrivateMapKey is for another room or user, lacks a privilege, has expired " +
-      "(its room record expires too), or was signed with another key",
+      "(its room record expires too), was signed with another key, or its room record was " +
+      "written badly (Tencent's Node and Java libraries, for a non-ASCII UserID or room)",
     check: VERIFY_ROOM,
     ticket: "PrivateMapKey",
     errors: PRIVATEMAPKEY_REFUSED,

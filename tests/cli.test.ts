@@ -1,7 +1,7 @@
 // The CLI as people run it: `deno run cli.ts …` in a subprocess, checking
 // stdout, stderr and exit codes of every command and failure path, and that
 // neither a key nor a whole ticket ever shows up in an error.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import process from "node:process";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
-import { V2_VECTORS } from "./tickets.ts";
+import { ticketWithJson, V2_VECTORS } from "./tickets.ts";
 import v1 from "./vectors/legacy-v1.json" with { type: "json" };
 
 const NODE_ONLY: TestOptions = {
@@ -252,110 +252,115 @@ test("usersig verify exits 0 and prints the claims of a good ticket", async () =
   assert(room.stdout.includes("privileges    2: EnterRoom"), room.stdout);
 }, NODE_ONLY);
 
-test("usersig verify exits 1 with the code and a one-line reason for each rejection", async () => {
-  const api = new TLSSigAPIv2(1400000000, KEY);
-  const fresh = await api.genUserSig("alice", 3600);
-  const room = await api.genPrivateMapKey("alice", 600, 7, 2);
-  const officialKey = { env: { TENCENT_SECRET_KEY: official.secretKey } };
-  const cases: [string, string[], { env: Record<string, string> }, string, string][] = [
-    [
-      "expired",
-      ["--sdkappid", APP, "--user", official.userId, official.userSig],
-      officialKey,
-      "ERR_USERSIG_EXPIRED",
-      "the ticket expired ",
-    ],
-    [
-      "wrong key",
-      ["--sdkappid", APP, "--user", "alice", fresh],
-      { env: { TENCENT_SECRET_KEY: "another-key" } },
-      "ERR_USERSIG_SIGNATURE_INVALID",
-      "not signed with this key",
-    ],
-    [
-      "wrong user",
-      ["--sdkappid", APP, "--user", "bob", fresh],
-      withKey,
-      "ERR_USERSIG_IDENTIFIER_MISMATCH",
-      'the ticket is for user "alice", not "bob"',
-    ],
-    [
-      "wrong app",
-      ["--sdkappid", "1400000001", "--user", "alice", fresh],
-      withKey,
-      "ERR_USERSIG_SDKAPPID_MISMATCH",
-      "the ticket is for SDKAppID 1400000000, not 1400000001",
-    ],
-    [
-      "malformed",
-      ["--sdkappid", APP, "--user", "alice", fresh.slice(0, 60)],
-      withKey,
-      "ERR_USERSIG_MALFORMED",
-      "not a ticket",
-    ],
-    [
-      "v1 ticket",
+test(
+  "usersig verify exits 1 with the code, a one-line reason and Tencent's codes for each rejection",
+  async () => {
+    const api = new TLSSigAPIv2(1400000000, KEY);
+    const fresh = await api.genUserSig("alice", 3600);
+    const room = await api.genPrivateMapKey("alice", 600, 7, 2);
+    const officialKey = { env: { TENCENT_SECRET_KEY: official.secretKey } };
+    const cases: [string, string[], { env: Record<string, string> }, string, string][] = [
       [
-        "--sdkappid",
-        String(v1.vectors[0].sdkAppId),
-        "--user",
-        v1.vectors[0].userId,
-        v1.vectors[0]
-          .userSig,
+        "expired",
+        ["--sdkappid", APP, "--user", official.userId, official.userSig],
+        officialKey,
+        "ERR_USERSIG_EXPIRED",
+        "the ticket expired ",
       ],
-      withKey,
-      "ERR_USERSIG_UNSUPPORTED_VERSION",
-      "v1 (ECDSA)",
-    ],
-    [
-      "v1 ticket, no key given", // refused before the key is asked for
       [
-        "--sdkappid",
-        String(v1.vectors[0].sdkAppId),
-        "--user",
-        v1.vectors[0].userId,
-        v1.vectors[0].userSig,
+        "wrong key",
+        ["--sdkappid", APP, "--user", "alice", fresh],
+        { env: { TENCENT_SECRET_KEY: "another-key" } },
+        "ERR_USERSIG_SIGNATURE_INVALID",
+        "not signed with this key",
       ],
-      { env: {} },
-      "ERR_USERSIG_UNSUPPORTED_VERSION",
-      "v1 (ECDSA)",
-    ],
-    [
-      "other room",
-      ["--sdkappid", APP, "--user", "alice", "--room", "8", room],
-      withKey,
-      "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
-      "another room",
-    ],
-    [
-      "missing privilege",
-      ["--sdkappid", APP, "--user", "alice", "--privileges", "SendVideo", room],
-      withKey,
-      "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED",
-      "does not grant",
-    ],
-    [
-      "expired PrivateMapKey",
-      ["--sdkappid", APP, "--user", pmk.userId, pmk.userSig],
-      { env: { TENCENT_SECRET_KEY: pmk.secretKey } },
-      "ERR_USERSIG_EXPIRED",
-      "at 2023-11-14T22:18:20Z",
-    ],
-  ];
-  const runs = await Promise.all(
-    cases.map(([, args, options]) => usersig(["verify", ...args], options)),
-  );
-  for (const [i, [name, args, , code, reason]] of cases.entries()) {
-    const r = runs[i];
-    expectExit(r, 1, name);
-    assertEquals(r.stdout, "", name);
-    const lines = r.stderr.trimEnd().split("\n");
-    assertEquals(lines.length, 1, `${name}: one line`);
-    assert(lines[0].startsWith(`invalid: ${code}: `), `${name}: ${lines[0]}`);
-    assert(lines[0].includes(reason), `${name}: ${lines[0]}`);
-    clean(r, args.at(-1)!, official.secretKey, pmk.secretKey);
-  }
-}, NODE_ONLY);
+      [
+        "wrong user",
+        ["--sdkappid", APP, "--user", "bob", fresh],
+        withKey,
+        "ERR_USERSIG_IDENTIFIER_MISMATCH",
+        'the ticket is for user "alice", not "bob"',
+      ],
+      [
+        "wrong app",
+        ["--sdkappid", "1400000001", "--user", "alice", fresh],
+        withKey,
+        "ERR_USERSIG_SDKAPPID_MISMATCH",
+        "the ticket is for SDKAppID 1400000000, not 1400000001",
+      ],
+      [
+        "malformed",
+        ["--sdkappid", APP, "--user", "alice", fresh.slice(0, 60)],
+        withKey,
+        "ERR_USERSIG_MALFORMED",
+        "not a ticket",
+      ],
+      [
+        "v1 ticket",
+        [
+          "--sdkappid",
+          String(v1.vectors[0].sdkAppId),
+          "--user",
+          v1.vectors[0].userId,
+          v1.vectors[0]
+            .userSig,
+        ],
+        withKey,
+        "ERR_USERSIG_UNSUPPORTED_VERSION",
+        "v1 (ECDSA)",
+      ],
+      [
+        "v1 ticket, no key given", // refused before the key is asked for
+        [
+          "--sdkappid",
+          String(v1.vectors[0].sdkAppId),
+          "--user",
+          v1.vectors[0].userId,
+          v1.vectors[0].userSig,
+        ],
+        { env: {} },
+        "ERR_USERSIG_UNSUPPORTED_VERSION",
+        "v1 (ECDSA)",
+      ],
+      [
+        "other room",
+        ["--sdkappid", APP, "--user", "alice", "--room", "8", room],
+        withKey,
+        "ERR_PRIVATEMAPKEY_ROOM_MISMATCH",
+        "another room",
+      ],
+      [
+        "missing privilege",
+        ["--sdkappid", APP, "--user", "alice", "--privileges", "SendVideo", room],
+        withKey,
+        "ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED",
+        "does not grant",
+      ],
+      [
+        "expired PrivateMapKey",
+        ["--sdkappid", APP, "--user", pmk.userId, pmk.userSig],
+        { env: { TENCENT_SECRET_KEY: pmk.secretKey } },
+        "ERR_USERSIG_EXPIRED",
+        "at 2023-11-14T22:18:20Z",
+      ],
+    ];
+    const runs = await Promise.all(
+      cases.map(([, args, options]) => usersig(["verify", ...args], options)),
+    );
+    for (const [i, [name, args, , code, reason]] of cases.entries()) {
+      const r = runs[i];
+      expectExit(r, 1, name);
+      assertEquals(r.stdout, "", name);
+      const lines = r.stderr.trimEnd().split("\n");
+      assertEquals(lines.length, 2, `${name}: the reason and Tencent's codes`);
+      assert(lines[0].startsWith(`invalid: ${code}: `), `${name}: ${lines[0]}`);
+      assert(lines[0].includes(reason), `${name}: ${lines[0]}`);
+      assert(lines[1].startsWith("Tencent answers it with "), `${name}: ${lines[1]}`);
+      clean(r, args.at(-1)!, official.secretKey, pmk.secretKey);
+    }
+  },
+  NODE_ONLY,
+);
 
 test("usersig verify --json prints the rejection on stdout, exit 1", async () => {
   const r = await usersig(
@@ -466,6 +471,8 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
     );
     const big = join(dir, "big.key");
     writeFileSync(big, KEY.repeat(3000)); // 78 000 bytes
+    const env = join(dir, ".env");
+    writeFileSync(env, `TENCENT_SECRET_KEY=${KEY}\nTENCENT_SDKAPPID=${APP}\n`);
     const cases: [string[], string, RunOptions][] = [
       [[], "Usage: usersig <command>", {}],
       [["launch"], 'unknown command "launch"', {}],
@@ -477,7 +484,16 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
         withKey,
       ],
       [["gen", "--sdkappid", APP], "--user is required", withKey],
-      [["gen", "--sdkappid", APP, "--user", "x".repeat(33)], "at most 32 UTF-8 bytes", withKey],
+      [
+        ["gen", "--sdkappid", APP, "--user", "x".repeat(33)],
+        "--user is too long",
+        withKey,
+      ],
+      [
+        ["gen", "--sdkappid", APP, "--user", "用户甲"],
+        "Tencent refuses others with error 7003",
+        withKey,
+      ],
       [["gen", "--sdkappid", APP, "--user", "a", "--expire", "soon"], "--expire:", withKey],
       [["gen", "--sdkappid", APP, "--user", "a", "--colour"], "unknown option --colour", withKey],
       [["gen", "--sdkappid", APP, "--user", "a"], "no secret key", {}],
@@ -489,7 +505,7 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
       [["gen", "--sdkappid", APP, "--user", "a", "--key-file", pem], "v1 (ECDSA) private key", {}],
       [
         ["gen", "--sdkappid", APP, "--user", "a", "--key-file", "/dev/zero"],
-        "cannot read --key-file /dev/zero: it is larger than 64 KiB",
+        "cannot read the --key-file: it is larger than 64 KiB",
         { timeoutMs: 20_000 },
       ],
       [
@@ -499,7 +515,7 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
       ],
       [
         ["privatemapkey", "--sdkappid", APP, "--user", "a", "--room-str", "", "--privileges", "1"],
-        "--room-str must be 1 to 64 UTF-8 bytes, got 0",
+        "--room-str is empty",
         withKey,
       ],
       [
@@ -526,9 +542,23 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
       ],
       [
         ["privatemapkey", "--sdkappid", APP, "--user", "a", "--room", "1", "--privileges", "Fly"],
-        'unknown privilege "Fly"',
+        "--privileges takes names or numbers",
         withKey,
       ],
+      [
+        [
+          ...`privatemapkey --sdkappid ${APP} --user a --privileges 1 --room-str`.split(" "),
+          "房间",
+        ],
+        "TRTC refuses others with error -100014",
+        withKey,
+      ],
+      [
+        ["gen", "--sdkappid", APP, "--user", "a", "--key-file", env],
+        "more than one line (a .env file?)",
+        {},
+      ],
+      [["explain", "not-a-code"], "CODE must be a number", {}],
       [
         ["privatemapkey", "--sdkappid", APP, "--user", "a", "--room", "1"],
         "--privileges is required",
@@ -551,3 +581,68 @@ test("usersig usage errors exit 2 with a message and a pointer to --help", async
     rmSync(dir, { recursive: true });
   }
 }, NODE_ONLY);
+
+test(
+  "usersig --key-file neither echoes the path nor hangs on a FIFO that nobody writes to",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "usersig-cli-"));
+    try {
+      const typedAsPath = join(dir, KEY); // a key typed where the path goes
+      const fifo = join(dir, "fifo");
+      const made = spawnSync("mkfifo", [fifo]);
+      const [missing, hung] = await Promise.all([
+        usersig(["gen", "--sdkappid", APP, "--user", "a", "--key-file", typedAsPath]),
+        made.status === 0
+          ? usersig(["gen", "--sdkappid", APP, "--user", "a", "--key-file", fifo], {
+            timeoutMs: 30_000,
+          })
+          : Promise.resolve(null),
+      ]);
+      expectExit(missing, 2, "a missing key file");
+      assert(missing.stderr.includes("cannot read the --key-file: no such file"), missing.stderr);
+      clean(missing, dir);
+      if (hung === null) return; // no mkfifo on this machine
+      expectExit(hung, 2, "a FIFO that nobody writes to");
+      assert(hung.stderr.includes("a FIFO that nobody writes to?"), hung.stderr);
+      clean(hung, fifo);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  },
+  NODE_ONLY,
+);
+
+test(
+  "usersig explain prints a code's meaning, cause and check; exits 1 for an unknown code",
+  async () => {
+    const [known, negative, unknown] = await Promise.all([
+      usersig(["explain", "70009"]),
+      usersig(["explain", "--json", "-100006"]),
+      usersig(["explain", "99999"]),
+    ]);
+    expectExit(known, 0, "explain 70009");
+    assert(known.stdout.includes("UserSig was signed with the wrong key"), known.stdout);
+    assert(known.stdout.includes("check with    usersig verify"), known.stdout);
+    expectExit(negative, 0, "explain -100006");
+    assertEquals(JSON.parse(negative.stdout).name, "ERR_TRTC_INVALID_PRIVATE_MAPKEY");
+    expectExit(unknown, 1, "explain 99999");
+    assert(unknown.stderr.includes("99999 is not a code this table knows"), unknown.stderr);
+  },
+  NODE_ONLY,
+);
+
+test(
+  "usersig inspect of a ticket whose TLS.ver is an escape sequence writes no escape",
+  async () => {
+    const ver = "\u001b[2J\u001b[31mX";
+    const ticket = await ticketWithJson(JSON.stringify({ "TLS.ver": ver, "TLS.sig": "" }));
+    for (const args of [["inspect", ticket], ["inspect", "--json", ticket]]) {
+      const r = await usersig(args);
+      expectExit(r, 1, args.join(" "));
+      // deno-lint-ignore no-control-regex
+      assert(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(r.stdout + r.stderr), r.stderr);
+      assert((r.stdout + r.stderr).includes("\\u001b[2J"), r.stdout + r.stderr);
+    }
+  },
+  NODE_ONLY,
+);

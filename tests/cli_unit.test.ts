@@ -8,6 +8,7 @@ import {
   formatDuration,
   formatFields,
   formatTime,
+  forTerminal,
   inspectFields,
   inspectJson,
   parseDuration,
@@ -17,7 +18,8 @@ import { collectSecret, readSecretKey } from "../src/cli/key.ts";
 import { type CliIo, runCli } from "../src/cli/main.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
-import { V2_VECTORS } from "./tickets.ts";
+import { rawRecord, signTicket, ticketWithJson, V2_VECTORS } from "./tickets.ts";
+import { TENCENT_CODES } from "../src/tencent_codes.ts";
 import v1 from "./vectors/legacy-v1.json" with { type: "json" };
 
 const KEY = "unit-test-secret-key-0123456789";
@@ -60,6 +62,15 @@ function fakeIo(
 }
 
 const withKey = () => fakeIo({ env: { TENCENT_SECRET_KEY: KEY } });
+
+/** A v2 document of app 1400000000 issued at 1_700_000_000 for 600 s, unsigned. */
+const doc = (): Record<string, unknown> => ({
+  "TLS.ver": "2.0",
+  "TLS.identifier": "alice",
+  "TLS.sdkappid": 1400000000,
+  "TLS.time": 1_700_000_000,
+  "TLS.expire": 600,
+});
 
 test("formatDuration() names the largest units and skips zero ones", () => {
   assertEquals(formatDuration(0), "0 seconds");
@@ -107,12 +118,20 @@ test("describeValidity() says valid for, expired ago, or not yet valid", () => {
   assert(future.text.includes("2 hours in the future"), future.text);
 });
 
-test("printable() escapes terminal controls and bidi overrides", () => {
+test("printable() escapes terminal controls, bidi marks and line separators as JSON does", () => {
   assertEquals(printable("alice"), "alice");
-  assertEquals(printable("a\u001b[31mb"), "a\\u{1b}[31mb");
-  assertEquals(printable("\u009b2J"), "\\u{9b}2J");
-  assertEquals(printable("x\u202ey"), "x\\u{202e}y");
-  assertEquals(printable("用户"), "用户");
+  assertEquals(printable("a\u001b[31mb"), "a\\u001b[31mb");
+  assertEquals(printable("\u009b2J"), "\\u009b2J");
+  assertEquals(printable("x\u202ey\u2066z\u200f"), "x\\u202ey\\u2066z\\u200f");
+  assertEquals(printable("a\nb\r\tc\u007f\u2028"), "a\\u000ab\\u000d\\u0009c\\u007f\\u2028");
+  assertEquals(printable("用户 ä"), "用户 ä");
+  // Escaped JSON is still JSON, and says the same.
+  const text = JSON.stringify({ v: "\u0085\u009b\u202e\u2029" });
+  assertEquals(JSON.parse(printable(text)), JSON.parse(text));
+  assertEquals(
+    forTerminal("one\ntwo \u001b]52;c;eA==\u0007\n"),
+    "one\ntwo \\u001b]52;c;eA==\\u0007\n",
+  );
 });
 
 test("inspectFields() shows room, privilege names and times of a PrivateMapKey", () => {
@@ -142,10 +161,9 @@ test("inspectFields() shows room, privilege names and times of a PrivateMapKey",
 });
 
 test("inspectFields() escapes a hostile user id", async () => {
-  const api = new TLSSigAPIv2(1400000000, KEY);
-  const ticket = await api.genUserSig("a\u009b2Jb", 60);
+  const ticket = await signTicket({ ...doc(), "TLS.identifier": "a\u009b2J\nb" }, KEY);
   const user = inspectFields(decodeUserSig(ticket), 0).find((f) => f.label === "user");
-  assertEquals(user?.value, "a\\u{9b}2Jb");
+  assertEquals(user?.value, "a\\u009b2J\\u000ab");
 });
 
 test("formatFields() aligns labels", () => {
@@ -267,11 +285,12 @@ test("readSecretKey() prefers --key-file, then the environment, then the prompt"
 });
 
 test("readSecretKey() explains a missing file, an empty key, no key and a v1 key", async () => {
-  await assertRejects(
-    () => readSecretKey("nope", fakeIo()),
+  const missing = await assertRejects(
+    () => readSecretKey("nope-S3CRET", fakeIo()),
     UsageError,
-    "cannot read --key-file nope: no such file",
+    "cannot read the --key-file: no such file",
   );
+  assert(!missing.message.includes("S3CRET"), "the path is echoed");
   await assertRejects(
     () => readSecretKey("k", fakeIo({ files: { k: "\n" } })),
     UsageError,
@@ -298,7 +317,7 @@ test("readSecretKey() caps --key-file at 64 KiB and says so, without the key", a
   const error = await assertRejects(
     () => readSecretKey("big", io),
     UsageError,
-    "cannot read --key-file big: it is larger than 64 KiB",
+    "cannot read the --key-file: it is larger than 64 KiB",
   );
   assert(!error.message.includes("kkkk"), error.message);
   // A reader that stops at the limit reports it by name.
@@ -306,6 +325,36 @@ test("readSecretKey() caps --key-file at 64 KiB and says so, without the key", a
   endless.readTextFile = () =>
     Promise.reject(Object.assign(new Error("stopped"), { name: "TooLarge" }));
   await assertRejects(() => readSecretKey("/dev/zero", endless), UsageError, "larger than 64 KiB");
+});
+
+test("readSecretKey() refuses a key of more than one line, such as a .env file, without echoing it", async () => {
+  const env = "TENCENT_SECRET_KEY=S3CRET-1\nOTHER=S3CRET-2\n";
+  for (
+    const io of [
+      fakeIo({ files: { ".env": env } }),
+      fakeIo({ files: { ".env": "S3CRET-1\r\nS3CRET-2" } }),
+      fakeIo({ env: { TENCENT_SECRET_KEY: "S3CRET-1\nS3CRET-2" } }),
+    ]
+  ) {
+    const error = await assertRejects(
+      () => readSecretKey(io.env("TENCENT_SECRET_KEY") ? undefined : ".env", io),
+      UsageError,
+      "more than one line (a .env file?)",
+    );
+    assert(!error.message.includes("S3CRET"), error.message);
+  }
+  // Surrounding blank lines are no second line.
+  assertEquals(await readSecretKey("k", fakeIo({ files: { k: "\n key \r\n\n" } })), "key");
+});
+
+test("readSecretKey() says a key file that does not open in time may be a FIFO nobody writes to", async () => {
+  const io = fakeIo();
+  io.readTextFile = () => Promise.reject(Object.assign(new Error("late"), { name: "TimedOut" }));
+  await assertRejects(
+    () => readSecretKey("/tmp/fifo-S3CRET", io),
+    UsageError,
+    "did not open within seconds: a FIFO that nobody writes to?",
+  );
 });
 
 test("runCli() gen and verify round-trip with a fixed clock", async () => {
@@ -441,9 +490,11 @@ test("runCli() checks --room and --room-str itself, naming them, before the key"
   const issue = ["privatemapkey", "--sdkappid", "1", "--user", "a", "--privileges", "1"];
   const check = ["verify", "--sdkappid", "1", "--user", "a"];
   const cases: [string[], string][] = [
-    [[...issue, "--room-str", ""], "--room-str must be 1 to 64 UTF-8 bytes, got 0"],
-    [[...issue, "--room-str=", "--json"], "--room-str must be 1 to 64 UTF-8 bytes, got 0"],
-    [[...issue, "--room-str", "房".repeat(22)], "--room-str must be 1 to 64 UTF-8 bytes, got 66"],
+    [[...issue, "--room-str", ""], "--room-str is empty"],
+    [[...issue, "--room-str=", "--json"], "--room-str is empty"],
+    [[...issue, "--room-str", "房".repeat(22)], "--room-str has a refused character at position 1"],
+    [[...issue, "--room-str", "r".repeat(65)], "--room-str is too long"],
+    [[...issue, "--room-str", "a/b"], "-100014"],
     [[...issue, "--room", "0"], "--room must be between 1 and 4294967294, got 0"],
     [[...issue, "--room", "4294967295"], "--room must be between 1 and 4294967294"],
     [[...check, "--room-str", "", pmk.userSig], "--room-str must be 1 to 64 UTF-8 bytes, got 0"],
@@ -518,4 +569,271 @@ test("runCli() inspect reads a v1 ticket and refuses garbage with exit 1", async
   assertEquals(await runCli(["inspect", garbage], bad), 1);
   assert(bad.err.startsWith("usersig: ERR_USERSIG_MALFORMED: "), bad.err);
   assert(!bad.err.includes(garbage), bad.err);
+});
+
+test("runCli() explain says what each of Tencent's codes means, and how to check it", async () => {
+  for (const row of TENCENT_CODES) {
+    const io = fakeIo();
+    assertEquals(await runCli(["explain", String(row.code)], io), 0, String(row.code));
+    for (const part of [row.meaning, row.cause, row.check, row.source, row.origin]) {
+      assert(io.out.includes(part), `${row.code}: ${io.out}`);
+    }
+    const json = fakeIo();
+    assertEquals(await runCli(["explain", "--json", String(row.code)], json), 0);
+    assertEquals(JSON.parse(json.out), JSON.parse(JSON.stringify(row)));
+  }
+  const io = fakeIo();
+  assertEquals(await runCli(["explain", "-100018"], io), 0);
+  assert(io.out.startsWith("code          -100018 (TRTC native)\n"), io.out);
+  assert(io.out.includes("name          ERR_TRTC_USER_SIG_CHECK_FAILED\n"), io.out);
+  assert(io.out.includes("check with    usersig verify "), io.out);
+});
+
+test("runCli() explain lists Tencent's codes for one of ours", async () => {
+  const io = fakeIo();
+  assertEquals(await runCli(["explain", "ERR_USERSIG_SIGNATURE_INVALID"], io), 0);
+  assert(io.out.startsWith("ERR_USERSIG_SIGNATURE_INVALID: the ticket was not signed"), io.out);
+  assert(
+    io.out.includes(
+      "for a UserSig: 70009 (IM server / REST API), -100018 (TRTC native), -10013 (TRTC web); " +
+        "for a PrivateMapKey: -100006 (TRTC native), -10019 (TRTC web)",
+    ),
+    io.out,
+  );
+  const json = fakeIo();
+  assertEquals(await runCli(["explain", "--json", "ERR_USERSIG_EXPIRED"], json), 0);
+  assertEquals(JSON.parse(json.out).tencentCodes, {
+    UserSig: [70001, 6206, -100018, -10013],
+    PrivateMapKey: [-100006, -10019],
+  });
+});
+
+test("runCli() explain exits 1 for a code it does not know, 2 for what is no code", async () => {
+  for (const argv of [["explain", "12345"], ["explain", "-70009"], ["explain", "ERR_NOPE"]]) {
+    const io = fakeIo();
+    const status = await runCli(argv, io);
+    if (argv[1] === "ERR_NOPE") {
+      assertEquals(status, 2, argv.join(" "));
+      continue;
+    }
+    assertEquals(status, 1, argv.join(" "));
+    assert(io.err.includes("not a code this table knows") && io.err.includes("70009"), io.err);
+  }
+  const json = fakeIo();
+  assertEquals(await runCli(["explain", "--json", "1"], json), 1);
+  assertEquals(JSON.parse(json.out).error.code, "ERR_UNKNOWN_CODE");
+  for (const argv of [["explain"], ["explain", "S3CRET-key"], ["explain", "1", "2"]]) {
+    const io = fakeIo();
+    assertEquals(await runCli(argv, io), 2, argv.join(" "));
+    assert(!io.err.includes("S3CRET"), io.err);
+  }
+});
+
+test("runCli() verify names the codes Tencent answers for the rejection", async () => {
+  const api = new TLSSigAPIv2(1400000000, KEY);
+  const ticket = await api.genUserSig("alice", 60, { now: 1_700_000_000 });
+  const room = await api.genPrivateMapKey("alice", 60, 7, 2, { now: 1_700_000_000 });
+  const cases: [string, string[], string][] = [
+    [
+      "another-key",
+      ["--user", "alice", ticket],
+      "Tencent answers it with 70009 (IM server / REST API), -100018 (TRTC native), " +
+      "-10013 (TRTC web);",
+    ],
+    [KEY, ["--user", "bob", ticket], "Tencent answers it with 70013 (IM server / REST API),"],
+    [
+      KEY,
+      ["--user", "alice", "--room", "8", room],
+      "Tencent answers it with -100006 (TRTC native), -10019 (TRTC web);",
+    ],
+    [
+      KEY,
+      ["--user", "alice", "--privileges", "CreateRoom", room],
+      "Tencent answers it with -100006, -102010, -102011 (TRTC native), -10019 (TRTC web);",
+    ],
+  ];
+  for (const [key, extra, line] of cases) {
+    const io = fakeIo({ env: { TENCENT_SECRET_KEY: key }, now: 1_700_000_010 });
+    assertEquals(await runCli(["verify", "--sdkappid", "1400000000", ...extra], io), 1, io.err);
+    const lines = io.err.trimEnd().split("\n");
+    assertEquals(lines.length, 2, io.err);
+    assert(lines[1].startsWith(line), `${lines[1]} does not start with ${line}`);
+    assert(lines[1].endsWith('"usersig explain CODE" says more'), lines[1]);
+  }
+  // An expired PrivateMapKey is TRTC's -100006, an expired UserSig 70001 and 6206.
+  const late = { env: { TENCENT_SECRET_KEY: KEY }, now: 1_700_000_000 + 3600 };
+  const expired = fakeIo(late);
+  assertEquals(
+    await runCli(["verify", "--sdkappid", "1400000000", "--user", "alice", room], expired),
+    1,
+  );
+  assert(expired.err.includes("Tencent answers it with -100006 (TRTC native)"), expired.err);
+  const json = fakeIo(late);
+  const argv = ["verify", "--json", "--sdkappid", "1400000000", "--user", "alice", ticket];
+  assertEquals(await runCli(argv, json), 1);
+  const out = JSON.parse(json.out);
+  assertEquals(out.error.code, "ERR_USERSIG_EXPIRED");
+  assertEquals(out.error.tencentCodes.map((c: { code: number }) => c.code), [
+    70001,
+    6206,
+    -100018,
+    -10013,
+  ]);
+  assertEquals(out.error.tencentCodes[1], {
+    code: 6206,
+    origin: "Chat SDK",
+    name: "ERR_USER_SIG_EXPIRED",
+  });
+});
+
+test("runCli() inspect and verify warn, without failing, of a UserID Tencent refuses or advises against", async () => {
+  const api = new TLSSigAPIv2(1400000000, KEY);
+  const dotted = await api.genUserSig("alice.smith", 600, { now: 1_700_000_000 });
+  const chinese = await signTicket({ ...doc(), "TLS.identifier": "用户甲" }, KEY);
+  const plain = await api.genUserSig("alice_smith-1", 600, { now: 1_700_000_000 });
+  const cases: [string, string, string | undefined][] = [
+    [dotted, "alice.smith", "outside [A-Za-z0-9_-]"],
+    [chinese, "用户甲", "refuse it with error 7003"],
+    [plain, "alice_smith-1", undefined],
+  ];
+  for (const [ticket, user, warning] of cases) {
+    const inspect = fakeIo();
+    assertEquals(await runCli(["inspect", ticket], inspect), 0);
+    const verify = withKey();
+    assertEquals(
+      await runCli(["verify", "--sdkappid", "1400000000", "--user", user, ticket], verify),
+      0,
+      verify.err,
+    );
+    const json = withKey();
+    assertEquals(await runCli(["inspect", "--json", ticket], json), 0);
+    const warnings = JSON.parse(json.out).warnings as string[];
+    for (const out of [inspect.out, verify.out]) {
+      const line = out.split("\n").find((l) => l.startsWith("warning "));
+      if (warning === undefined) assertEquals(line, undefined, out);
+      else assert(line?.includes(warning), out);
+    }
+    assertEquals(warnings.length, warning === undefined ? 0 : 1);
+  }
+  // A failed verify warns too, after the reason.
+  const io = withKey();
+  assertEquals(
+    await runCli(["verify", "--sdkappid", "1400000000", "--user", "bob", chinese], io),
+    1,
+  );
+  assert(io.err.split("\n")[2].startsWith("warning: the UserID is not 1 to 32 printable"), io.err);
+});
+
+test("runCli() inspect warns of a string room TRTC refuses", async () => {
+  const api = new TLSSigAPIv2(1400000000, KEY);
+  const record = rawRecord({
+    account: new TextEncoder().encode("alice"),
+    sdkAppId: 1400000000,
+    expiresAt: 1_700_000_600,
+    privilegeMap: 255,
+    room: new TextEncoder().encode("room/1"),
+  });
+  const ticket = await api.genUserSigWithUserBuf("alice", 600, record, { now: 1_700_000_000 });
+  const io = fakeIo();
+  assertEquals(await runCli(["inspect", ticket], io), 0);
+  assert(io.out.includes('room          "room/1" (string)\n'), io.out);
+  assert(io.out.includes("TRTC refuses it with error -100014"), io.out);
+});
+
+/** Every character that may not reach a terminal raw: C0 but the line feed, DEL, C1, bidi, separators. */
+// deno-lint-ignore no-control-regex
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+test("runCli() never writes a control, C1 or bidi character from a hostile field, in any command or mode", async () => {
+  const hostile = "\u009b2J\u001b]52;c;aGk=\u0007\u001b[31m\u202e\u2066x\r\n\u2028";
+  const api = new TLSSigAPIv2(1400000000, KEY);
+  const v1 = (field: string) =>
+    ticketWithJson(JSON.stringify({
+      "TLS.account_type": "0",
+      "TLS.identifier": "alice",
+      "TLS.appid_at_3rd": "0",
+      "TLS.sdk_appid": "1400000000",
+      "TLS.expire_after": "600",
+      "TLS.version": "201610110000",
+      "TLS.time": "1700000000",
+      [field]: hostile,
+      "TLS.sig": "MEUCIQ==",
+    }));
+  const room = rawRecord({
+    account: new TextEncoder().encode("alice"),
+    sdkAppId: 1400000000,
+    expiresAt: 1_700_000_600,
+    privilegeMap: 255,
+    room: new TextEncoder().encode(hostile),
+  });
+  const tickets: Record<string, [string, string]> = {
+    ver: [
+      await ticketWithJson(JSON.stringify({ ...doc(), "TLS.ver": hostile, "TLS.sig": "" })),
+      "alice",
+    ],
+    identifier: [await signTicket({ ...doc(), "TLS.identifier": hostile }, KEY), hostile],
+    "identifier, another user": [
+      await signTicket({ ...doc(), "TLS.identifier": hostile }, KEY),
+      "bob",
+    ],
+    userbuf: [await api.genUserSigWithUserBuf("alice", 600, room, { now: 1_700_000_000 }), "alice"],
+    appid_at_3rd: [await v1("TLS.appid_at_3rd"), "alice"],
+    account_type: [await v1("TLS.account_type"), "alice"],
+  };
+  for (const [field, [ticket, user]] of Object.entries(tickets)) {
+    for (const mode of [[], ["--json"]]) {
+      for (
+        const argv of [
+          ["inspect", ...mode, ticket],
+          ["verify", ...mode, "--sdkappid", "1400000000", "--user", user, ticket],
+        ]
+      ) {
+        const io = withKey();
+        const status = await runCli(argv, io);
+        const what = `${field}: ${argv[0]} ${mode.join("")} (exit ${status})`;
+        assert(
+          !RAW.test(io.out + io.err),
+          `${what} wrote a raw character: ${JSON.stringify(io.out + io.err)}`,
+        );
+        assert(io.out + io.err !== "", what);
+        if (mode.length > 0) JSON.parse(io.out); // escaped JSON is still JSON
+      }
+    }
+  }
+  // The JSON says what the ticket says, escaped or not.
+  const io = withKey();
+  await runCli(["inspect", "--json", tickets.identifier[0]], io);
+  assertEquals(JSON.parse(io.out).userId, hostile);
+});
+
+test("runCli() writes every message through the terminal escape, errors of any kind included", async () => {
+  const hostile = "\u009b2J\u001b[31m\u202e";
+  const failures = [
+    Object.assign(new Error("x"), { name: hostile }), // reported as "unexpected <name>"
+    new RangeError(hostile), // a caller mistake: its message is shown
+    new UsageError(hostile),
+  ];
+  for (const failure of failures) {
+    for (const mode of [[], ["--json"]]) {
+      const io = fakeIo();
+      io.readSecret = () => Promise.reject(failure);
+      const status = await runCli(["gen", ...mode, "--sdkappid", "1", "--user", "a"], io);
+      assert(status > 0, "failed");
+      assert(io.out + io.err !== "", "said nothing");
+      assert(!RAW.test(io.out + io.err), JSON.stringify(io.out + io.err));
+    }
+  }
+});
+
+test("runCli() privatemapkey never echoes a bad --privileges value", async () => {
+  for (const value of ["S3CRET-value", "All,S3CRET", "4294967296"]) {
+    const io = fakeIo({ typed: "typed-key" });
+    const argv = [..."privatemapkey --sdkappid 1 --user a --room 1 --privileges".split(" "), value];
+    assertEquals(await runCli(argv, io), 2);
+    assert(
+      io.err.includes("--privileges takes names or numbers") && io.err.includes("EnterRoom"),
+      io.err,
+    );
+    assert(!io.err.includes("S3CRET") && !io.err.includes("4294967296"), io.err);
+  }
 });

@@ -6,11 +6,29 @@ import { decodeUserSig, TLSSigAPIv2 } from "../mod.ts";
 import { zlibDeflate } from "../src/deflate.ts";
 import { UserSigError } from "../src/errors.ts";
 import { zlibInflate } from "../src/inflate.ts";
-import { assert, assertEquals } from "./assert.ts";
+import { CUT_TEXT } from "../src/private_map.ts";
+import { roomRecordOf } from "../src/cli/format.ts";
+import { type CliIo, runCli } from "../src/cli/main.ts";
+import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { SERVER_RUNTIMES, test } from "./harness.ts";
 import { ticketBytes } from "./tickets.ts";
 
 const require = createRequire(`${process.cwd()}/package.json`);
+
+/** The CLI's I/O with output kept, a fixed clock, and the key in the environment. */
+function cliIo(now: number, key?: string): CliIo & { out: string; err: string } {
+  const io = {
+    out: "",
+    err: "",
+    stdout: (text: string) => void (io.out += text),
+    stderr: (text: string) => void (io.err += text),
+    env: (name: string) => name === "TENCENT_SECRET_KEY" ? key : undefined,
+    readTextFile: () => Promise.reject(new Error("no files here")),
+    readSecret: () => Promise.resolve(null),
+    now: () => now,
+  };
+  return io;
+}
 
 interface OfficialApi {
   genUserSig(userId: string, expire: number): string;
@@ -207,3 +225,113 @@ test("a raw deflate or gzip stream is not a ticket", () => {
     assert(error instanceof UserSigError && error.code === "ERR_USERSIG_MALFORMED");
   }
 }, only);
+
+test(
+  "official library: a UserSig for a non-ASCII or unusual UserID still verifies here, though we issue none",
+  async () => {
+    for (const userId of ["用户甲", "alice.smith", "a b", "ünï"]) {
+      const theirs = new Official(1400000000, "official-key");
+      const ticket = at(1_700_000_000, () => theirs.genUserSig(userId, 600));
+      await new TLSSigAPIv2(1400000000, "official-key").verifyUserSig(ticket, userId, {
+        now: 1_700_000_000,
+      });
+    }
+  },
+  only,
+);
+
+test(
+  "official library: its PrivateMapKey of a non-ASCII id or room is authentic but corrupt, and said so",
+  async () => {
+    const theirs = new Official(1400000000, "official-key");
+    const ours = new TLSSigAPIv2(1400000000, "official-key");
+    const now = 1_700_000_000;
+    const cases: [string, () => string, { roomId?: number; roomStr?: string }, string][] = [
+      [
+        "用户",
+        () => theirs.genPrivateMapKey("用户", 300, 10000, 255),
+        { roomId: 10000 },
+        "account",
+      ],
+      [
+        "alice",
+        () => theirs.genPrivateMapKeyWithStringRoomID("alice", 300, "房间", 255),
+        { roomStr: "房间" },
+        "room",
+      ],
+      [
+        "用户",
+        () => theirs.genPrivateMapKeyWithStringRoomID("用户", 300, "房间", 255),
+        { roomStr: "房间" },
+        "account and its room",
+      ],
+    ];
+    for (const [userId, issue, room, what] of cases) {
+      const ticket = at(now, issue);
+      // The signature is theirs and valid: as a UserSig with a userbuf, it verifies.
+      await ours.verifyUserSig(ticket, userId, { now, userBuf: "any" });
+      const error = await assertRejects(
+        () => ours.verifyPrivateMapKey(ticket, userId, { now, ...room }),
+        "ERR_PRIVATEMAPKEY_RECORD_CORRUPT",
+        "the signature is valid, but ",
+      );
+      assert(/Node and Java libraries|is not UTF-8/.test(error.message), error.message);
+      // What the CLI and the page show: a PrivateMapKey, and what its library wrote badly.
+      const record = roomRecordOf(decodeUserSig(ticket));
+      assertEquals(record?.map.sdkAppId, 1400000000);
+      assertEquals(
+        record?.defect,
+        `its ${what} ${what.includes(" and ") ? "are" : "is"} ${CUT_TEXT}`,
+      );
+      const io = cliIo(now);
+      assertEquals(await runCli(["inspect", ticket], io), 0);
+      assert(
+        io.out.includes("PrivateMapKey, format v2 (HMAC-SHA256), its room record corrupt"),
+        io.out,
+      );
+      const verify = cliIo(now, "official-key");
+      const argv = ["verify", "--sdkappid", "1400000000", "--user", userId, ticket];
+      assertEquals(await runCli(argv, verify), 1);
+      assert(
+        verify.err.startsWith(
+          "invalid: ERR_PRIVATEMAPKEY_RECORD_CORRUPT: the PrivateMapKey is authentic",
+        ),
+        verify.err,
+      );
+      assert(verify.err.includes("Tencent's Node and Java libraries"), verify.err);
+      assert(verify.err.includes("Tencent answers it with -100006 (TRTC native)"), verify.err);
+    }
+    // Their empty string room: a string-room record of length 0.
+    const empty = at(now, () => theirs.genPrivateMapKeyWithStringRoomID("alice", 300, "", 255));
+    assertEquals(roomRecordOf(decodeUserSig(empty))?.defect, "an empty string room");
+    await assertRejects(
+      () => ours.verifyPrivateMapKey(empty, "alice", { now }),
+      "ERR_PRIVATEMAPKEY_RECORD_CORRUPT",
+      "the signature is valid, but userbuf is not a PrivateMapKey record: an empty string room",
+    );
+  },
+  only,
+);
+
+test(
+  "ours → official library: tickets for every printable ASCII UserID and TRTC room verify there",
+  async () => {
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+    const rooms =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{}|~,";
+    const ours = new TLSSigAPIv2(1400000000, "official-key");
+    const theirs = new Official(1400000000, "official-key");
+    for (let i = 0; i < ascii.length; i += 32) {
+      const userId = ascii.slice(i, i + 32);
+      const roomStr = rooms.slice(i % 60, (i % 60) + 64);
+      const now = 1_700_000_000;
+      const mine = await ours.genPrivateMapKeyWithStringRoomID(userId, 300, roomStr, 255, { now });
+      const official = at(
+        now,
+        () => theirs.genPrivateMapKeyWithStringRoomID(userId, 300, roomStr, 255),
+      );
+      assertEquals(decodeUserSig(mine).json, decodeUserSig(official).json, userId);
+    }
+  },
+  only,
+);

@@ -1,6 +1,6 @@
 // This module is browser compatible.
 // Command-line parsing for the CLI: `--name value`, `--name=value`, boolean
-// flags, positionals, `--`. Messages name options, never echo values (a
+// flags, positionals (a negative number such as -100018 is one), `--`. Messages name options, never echo values (a
 // value may be a key or a ticket).
 
 import { printable } from "./format.ts";
@@ -85,7 +85,7 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
       parsed.flags.add("help");
       continue;
     }
-    if (!arg.startsWith("-") || arg === "-") {
+    if (!arg.startsWith("-") || arg === "-" || /^-\d+$/.test(arg)) {
       parsed.positionals.push(arg);
       continue;
     }

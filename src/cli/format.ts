@@ -3,6 +3,9 @@
 // validity, the fields `inspect` shows, and one-line reasons for rejections.
 
 import { type DecodedUserSig, privilegeNames, type UserSigErrorCode } from "../../mod.ts";
+import { type TencentCode, tencentCodesFor, type TicketKind } from "../tencent_codes.ts";
+import { isRecommendedUserId, isTencentUserId, isTrtcRoomStr } from "../validate.ts";
+import { diagnosePrivateMap, type RecordDiagnosis } from "../private_map.ts";
 
 /** Seconds `TLS.time` may lie in the future before a ticket is refused (the core's default). */
 export const CLOCK_SKEW = 300;
@@ -149,12 +152,14 @@ export function describeValidity(
 }
 
 // deno-lint-ignore no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 /**
  * Makes text from a ticket safe to show in a terminal or a page: control
- * characters (C0, DEL, C1) and bidirectional overrides become `\u{…}`
- * escapes, so a crafted user id cannot move the cursor or reorder a line.
+ * characters (C0 with line breaks and tabs, DEL, C1), bidirectional marks
+ * and overrides, and line and paragraph separators become `\uXXXX` escapes,
+ * so a crafted field cannot move the cursor, write the clipboard, add a line
+ * or reorder one. The escapes are those of JSON, so escaped JSON stays JSON.
  *
  * @param text Untrusted text.
  * @returns The text with those characters escaped.
@@ -163,14 +168,33 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\
  * ```ts
  * import { printable } from "./format.ts";
  *
- * console.assert(printable("a\u001b[2Jb") === "a\\u{1b}[2Jb");
+ * console.assert(printable("a\u001b[2Jb") === "a\\u001b[2Jb");
  * ```
  */
 export function printable(text: string): string {
   return text.replace(
     UNPRINTABLE,
-    (c) => `\\u{${c.charCodeAt(0).toString(16)}}`,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+/**
+ * Makes a whole output safe for a terminal: every line {@link printable},
+ * the line breaks kept. Everything the CLI writes goes through it, messages
+ * of every kind and JSON alike.
+ *
+ * @param text What is to be written, lines separated by `\n`.
+ * @returns The same lines, escaped.
+ *
+ * @example A hostile message between two good lines
+ * ```ts
+ * import { forTerminal } from "./format.ts";
+ *
+ * console.assert(forTerminal("ok\nbad \u009b2J\n") === "ok\nbad \\u009b2J\n");
+ * ```
+ */
+export function forTerminal(text: string): string {
+  return text.split("\n").map(printable).join("\n");
 }
 
 /** One line of what `inspect` shows: a label and its value in words. */
@@ -181,10 +205,39 @@ export interface Field {
   value: string;
 }
 
+/**
+ * The PrivateMapKey record of a decoded ticket: the well-formed one
+ * `decodeUserSig` found, or one that a library wrote badly for this user
+ * (such as Tencent's Node and Java libraries write non-ASCII text), with
+ * what is wrong with it.
+ *
+ * @param decoded A ticket read by `decodeUserSig`.
+ * @returns The record and its defect, or undefined when the ticket is no
+ * PrivateMapKey.
+ *
+ * @example A well-formed record
+ * ```ts
+ * import { decodeUserSig, TLSSigAPIv2 } from "../../mod.ts";
+ * import { roomRecordOf } from "./format.ts";
+ *
+ * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
+ * const ticket = await api.genPrivateMapKey("alice", 300, 10000, 255);
+ * const record = roomRecordOf(decodeUserSig(ticket));
+ * console.assert(record?.map.roomId === 10000 && record.defect === undefined);
+ * ```
+ */
+export function roomRecordOf(decoded: DecodedUserSig): RecordDiagnosis | undefined {
+  if (decoded.privateMap !== undefined) return { map: decoded.privateMap };
+  if (decoded.format !== "v2" || decoded.userBuf === undefined) return undefined;
+  return diagnosePrivateMap(decoded.userBuf, decoded.userId);
+}
+
 function kindOf(decoded: DecodedUserSig): string {
   if (decoded.format === "v1") return "UserSig, format v1 (ECDSA-SHA256, legacy)";
-  const kind = decoded.privateMap ? "PrivateMapKey" : "UserSig";
-  return `${kind}, format v2 (HMAC-SHA256)`;
+  const record = roomRecordOf(decoded);
+  const kind = record ? "PrivateMapKey" : "UserSig";
+  const corrupt = record?.defect === undefined ? "" : ", its room record corrupt";
+  return `${kind}, format v2 (HMAC-SHA256)${corrupt}`;
 }
 
 function hex(bytes: Uint8Array): string {
@@ -230,11 +283,17 @@ export function inspectFields(decoded: DecodedUserSig, now: number, parts = 2): 
     fields.push({ label: "appid_at_3rd", value: printable(decoded.appIdAt3rd) });
   }
   const buf = decoded.userBuf;
-  const map = decoded.privateMap;
+  const record = roomRecordOf(decoded);
+  const map = record?.map;
   if (buf === undefined) {
     fields.push({ label: "userbuf", value: "none" });
   } else if (map !== undefined) {
-    fields.push({ label: "userbuf", value: `${buf.length} bytes: a PrivateMapKey room record` });
+    const defect = record?.defect;
+    fields.push({
+      label: "userbuf",
+      value: `${buf.length} bytes: a PrivateMapKey room record` +
+        (defect === undefined ? "" : `, corrupt: ${defect}`),
+    });
     fields.push({
       label: "room",
       value: map.roomStr === undefined
@@ -260,11 +319,54 @@ export function inspectFields(decoded: DecodedUserSig, now: number, parts = 2): 
     const shown = buf.length <= 32 ? `: ${hex(buf)} (hex)` : "";
     fields.push({ label: "userbuf", value: `${buf.length} bytes${shown}` });
   }
+  for (const warning of ticketWarnings(decoded)) fields.push({ label: "warning", value: warning });
   fields.push({
     label: "signature",
     value: "not checked (inspect has no key; verify checks it)",
   });
   return fields;
+}
+
+/**
+ * What is wrong with a ticket that its signature and times do not show: a
+ * UserID outside printable ASCII, which Tencent's SDKs refuse (7003), or
+ * outside the recommended `[A-Za-z0-9_-]`; a string room outside TRTC's
+ * character set (-100014). Warnings only: such tickets verify.
+ *
+ * @param decoded A ticket read by `decodeUserSig`.
+ * @returns One sentence a problem, none for a ticket without any.
+ *
+ * @example A UserID with a dot
+ * ```ts
+ * import { decodeUserSig, TLSSigAPIv2 } from "../../mod.ts";
+ * import { ticketWarnings } from "./format.ts";
+ *
+ * const api = new TLSSigAPIv2(1400000000, "demo-secret-key");
+ * const ticket = await api.genUserSig("alice.smith", 600);
+ * console.assert(ticketWarnings(decodeUserSig(ticket))[0].includes("[A-Za-z0-9_-]"));
+ * ```
+ */
+export function ticketWarnings(decoded: DecodedUserSig): string[] {
+  const warnings: string[] = [];
+  if (!isTencentUserId(decoded.userId)) {
+    warnings.push(
+      "the UserID is not 1 to 32 printable ASCII characters: Tencent's SDKs refuse it with " +
+        "error 7003, so this ticket can never log in",
+    );
+  } else if (!isRecommendedUserId(decoded.userId)) {
+    warnings.push(
+      "the UserID has characters outside [A-Za-z0-9_-]: Chat accepts it, but Tencent's " +
+        "documentation recommends only letters, digits, _ and -, and TRTC documents no more",
+    );
+  }
+  const record = roomRecordOf(decoded);
+  const room = record?.map.roomStr;
+  if (room !== undefined && record?.defect === undefined && !isTrtcRoomStr(room)) {
+    warnings.push(
+      "the string room is not 1 to 64 of TRTC's 89 characters: TRTC refuses it with error -100014",
+    );
+  }
+  return warnings;
 }
 
 /**
@@ -314,7 +416,8 @@ function base64(bytes: Uint8Array): string {
  */
 export function inspectJson(decoded: DecodedUserSig, now: number): Record<string, unknown> {
   const validity = describeValidity(decoded, now);
-  const map = decoded.privateMap;
+  const record = roomRecordOf(decoded);
+  const map = record?.map;
   return {
     kind: map ? "PrivateMapKey" : "UserSig",
     format: decoded.format,
@@ -330,6 +433,8 @@ export function inspectJson(decoded: DecodedUserSig, now: number): Record<string
     appIdAt3rd: decoded.appIdAt3rd,
     userBufBase64: decoded.userBuf && base64(decoded.userBuf),
     privateMap: map && { ...map, privileges: privilegeNames(map.privilegeMap) },
+    privateMapDefect: record?.defect,
+    warnings: ticketWarnings(decoded),
     signature: decoded.signature,
     document: decoded.document,
   };
@@ -354,6 +459,37 @@ const REASONS: Record<UserSigErrorCode, string> = {
     "the PrivateMapKey is authentic (its signature is valid), but the library that issued it " +
     "wrote its room record badly; issue it again with a library that writes it in UTF-8",
 };
+
+/**
+ * Whether `text` is one of the `UserSigError` codes.
+ *
+ * @param text Any text, such as a command-line argument.
+ * @returns True for `"ERR_USERSIG_EXPIRED"` and the other codes.
+ *
+ * @example Telling our codes from others
+ * ```ts
+ * import { isUserSigErrorCode } from "./format.ts";
+ *
+ * console.assert(isUserSigErrorCode("ERR_USERSIG_EXPIRED") && !isUserSigErrorCode("ERR_NOPE"));
+ * ```
+ */
+export function isUserSigErrorCode(text: string): text is UserSigErrorCode {
+  return Object.hasOwn(REASONS, text);
+}
+
+/**
+ * Every `UserSigError` code, in the order of the documentation.
+ *
+ * @example Every code has a reason
+ * ```ts
+ * import { explain, USERSIG_ERROR_CODES } from "./format.ts";
+ *
+ * console.assert(USERSIG_ERROR_CODES.every((code) => explain(code, undefined, {}, 0).length > 0));
+ * ```
+ */
+export const USERSIG_ERROR_CODES: readonly UserSigErrorCode[] = Object.keys(
+  REASONS,
+) as UserSigErrorCode[];
 
 /** What a ticket was checked against, to name the difference in {@link explain}. */
 export interface Expected {
@@ -411,6 +547,11 @@ export function explain(
         printable(expected.userId)
       }"`;
     }
+    const defect = roomRecordOf(decoded)?.defect;
+    if (code === "ERR_PRIVATEMAPKEY_RECORD_CORRUPT" && defect !== undefined) {
+      return `the PrivateMapKey is authentic (its signature is valid), but its room record is ` +
+        `corrupt: ${defect}; TRTC cannot use it`;
+    }
     if (code === "ERR_USERSIG_NOT_YET_VALID") {
       return `the ticket is issued ${
         formatDuration(decoded.time - now)
@@ -418,4 +559,59 @@ export function explain(
     }
   }
   return REASONS[code];
+}
+
+/**
+ * Names the codes Tencent answers for a ticket we reject with `code`,
+ * grouped by where they come from: `"70009 (IM server / REST API), -100018
+ * (TRTC native)"`.
+ *
+ * @param code The rejection's code.
+ * @param ticket Which kind of ticket was rejected.
+ * @returns The codes in words, or `""` when Tencent has none for it.
+ *
+ * @example An expired PrivateMapKey
+ * ```ts
+ * import { tencentCodesText } from "./format.ts";
+ *
+ * const text = tencentCodesText("ERR_USERSIG_EXPIRED", "PrivateMapKey");
+ * console.assert(text === "-100006 (TRTC native), -10019 (TRTC web)");
+ * ```
+ */
+export function tencentCodesText(code: UserSigErrorCode, ticket: TicketKind): string {
+  const groups = new Map<string, number[]>();
+  for (const row of tencentCodesFor(code, ticket)) {
+    groups.set(row.origin, [...groups.get(row.origin) ?? [], row.code]);
+  }
+  return [...groups].map(([origin, codes]) => `${codes.join(", ")} (${origin})`).join(", ");
+}
+
+/**
+ * The lines `usersig explain` prints for one of Tencent's codes: where it
+ * comes from, its name, meaning, likely cause, the command that checks it,
+ * our codes it answers, and the source.
+ *
+ * @param row A row of the code table.
+ * @returns The fields, in order.
+ *
+ * @example Tencent's code for a forged UserSig
+ * ```ts
+ * import { tencentCodeFields } from "./format.ts";
+ * import { tencentCode } from "../tencent_codes.ts";
+ *
+ * const fields = tencentCodeFields(tencentCode(70009)!);
+ * console.assert(fields.find((f) => f.label === "our codes")?.value === "ERR_USERSIG_SIGNATURE_INVALID");
+ * ```
+ */
+export function tencentCodeFields(row: TencentCode): Field[] {
+  const fields: Field[] = [{ label: "code", value: `${row.code} (${row.origin})` }];
+  if (row.name !== undefined) fields.push({ label: "name", value: row.name });
+  fields.push(
+    { label: "meaning", value: row.meaning },
+    { label: "likely cause", value: row.cause },
+    { label: "check with", value: row.check },
+  );
+  if (row.errors.length > 0) fields.push({ label: "our codes", value: row.errors.join(", ") });
+  fields.push({ label: "source", value: row.source });
+  return fields;
 }

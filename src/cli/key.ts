@@ -29,6 +29,9 @@ function fileProblem(error: unknown): string {
   if (name === "NotCapable") return "no read permission (run deno with --allow-read)";
   if (name === "IsADirectory" || code === "EISDIR") return "it is a directory";
   if (name === "TooLarge") return TOO_LARGE;
+  if (name === "TimedOut") {
+    return "it did not open within seconds: a FIFO that nobody writes to? Write to it first";
+  }
   return "it could not be read";
 }
 
@@ -42,8 +45,9 @@ function fileProblem(error: unknown): string {
  * @param io The process's input and output.
  * @returns The key.
  * @throws {UsageError} When the file cannot be read or is larger than
- * {@link MAX_KEY_FILE_BYTES}, no key is found, or the key is a v1 PEM key.
- * The message never holds the key.
+ * {@link MAX_KEY_FILE_BYTES}, no key is found, the key is a v1 PEM key, or
+ * it has more than one line (a `.env` file). The message never holds the
+ * key, nor the path (a key typed in its place).
  *
  * @example From the environment
  * ```ts
@@ -59,18 +63,19 @@ function fileProblem(error: unknown): string {
  * ```
  */
 export async function readSecretKey(keyFile: string | undefined, io: CliIo): Promise<string> {
+  // The path is never repeated: a key typed in its place would be printed.
   let key: string | null | undefined;
   let from: string;
   if (keyFile !== undefined) {
-    from = `the key file ${keyFile}`;
+    from = "--key-file";
     try {
       key = await io.readTextFile(keyFile, MAX_KEY_FILE_BYTES);
     } catch (error) {
-      throw new UsageError(`cannot read --key-file ${keyFile}: ${fileProblem(error)}`);
+      throw new UsageError(`cannot read the --key-file: ${fileProblem(error)}`);
     }
     // A reader that ignores the limit: one UTF-16 unit is at least one byte.
     if (key.length > MAX_KEY_FILE_BYTES) {
-      throw new UsageError(`cannot read --key-file ${keyFile}: ${TOO_LARGE}`);
+      throw new UsageError(`cannot read the --key-file: ${TOO_LARGE}`);
     }
   } else if (io.env(KEY_ENV)) {
     from = KEY_ENV;
@@ -87,6 +92,12 @@ export async function readSecretKey(keyFile: string | undefined, io: CliIo): Pro
   key = (key ?? "").trim();
   if (key === "") throw new UsageError(`the secret key from ${from} is empty`);
   if (key.startsWith("-----BEGIN")) throw new UsageError(V1_KEY_MESSAGE);
+  if (/[\r\n]/.test(key)) {
+    throw new UsageError(
+      `the secret key from ${from} has more than one line (a .env file?); it must hold the ` +
+        "key alone, on one line, or every line would be taken as the key",
+    );
+  }
   return key;
 }
 

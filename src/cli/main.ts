@@ -6,6 +6,7 @@ import {
   type DecodedUserSig,
   decodeUserSig,
   parsePrivileges,
+  Privilege,
   privilegeNames,
   TLSSigAPIv2,
   UserSigError,
@@ -14,13 +15,20 @@ import { type ArgSpec, parseArgs, type ParsedArgs, UsageError } from "./args.ts"
 import {
   explain,
   formatFields,
+  forTerminal,
   inspectFields,
   inspectJson,
+  isUserSigErrorCode,
   parseDuration,
   printable,
+  roomRecordOf,
+  tencentCodeFields,
+  tencentCodesText,
+  ticketWarnings,
 } from "./format.ts";
 import { KEY_ENV, readSecretKey } from "./key.ts";
-import { checkRoomId, checkRoomStr } from "../validate.ts";
+import { checkRoomId, checkRoomStr, checkRoomStrToIssue, checkUserId } from "../validate.ts";
+import { TENCENT_CODES, tencentCode, tencentCodesFor, type TicketKind } from "../tencent_codes.ts";
 
 /** What the CLI needs from its process; cli.ts gives Deno's, tests give fakes. */
 export interface CliIo {
@@ -33,7 +41,9 @@ export interface CliIo {
   /**
    * Reads a whole text file of at most `maxBytes` bytes. For a longer one,
    * or one without an end such as `/dev/zero`, it stops reading once past
-   * the limit and rejects with an error named `"TooLarge"`.
+   * the limit and rejects with an error named `"TooLarge"`. When the file
+   * cannot even be opened within seconds (a FIFO that nobody writes to), it
+   * rejects with an error named `"TimedOut"`.
    */
   readTextFile(path: string, maxBytes: number): Promise<string>;
   /**
@@ -60,12 +70,14 @@ Commands:
   privatemapkey  issue a PrivateMapKey (a TRTC room permission ticket)
   verify         check a ticket with the key; exit 0 if it is good, 1 if not
   inspect        read a ticket without a key: app, user, times, room, privileges
+  explain        say what one of Tencent's error codes (70009, -100018, ...) means
 
 Every command takes --json (machine-readable output) and -h, --help.
 
 ${KEY_HELP}
 
-Exit status: 0 done, 1 ticket rejected or unreadable, 2 bad usage.
+Exit status: 0 done, 1 ticket rejected or unreadable (or a code explain does
+not know), 2 bad usage.
 `;
 
 interface Command {
@@ -86,7 +98,8 @@ const COMMANDS: Record<string, Command> = {
 Issues a UserSig: the password user U's app logs in to IM or TRTC with.
 
   --sdkappid N     the application's SDKAppID
-  --user U         the UserID (1 to 32 UTF-8 bytes)
+  --user U         the UserID: 1 to 32 printable ASCII characters, best
+                   letters, digits, _ and - (Tencent's SDKs refuse others: 7003)
   --expire S       validity in seconds, or with a unit: 30m, 12h, 7d (default 180d)
 ${KEY_FILE_LINE}
 ${COMMON_LINES}: userSig, sdkAppId, userId, time, expire, expiresAt
@@ -106,9 +119,11 @@ ${KEY_HELP}
 Issues a PrivateMapKey: lets user U into one TRTC room with the given privileges.
 
   --sdkappid N        the application's SDKAppID
-  --user U            the UserID (1 to 32 UTF-8 bytes)
+  --user U            the UserID: 1 to 32 printable ASCII characters, best
+                      letters, digits, _ and - (Tencent's SDKs refuse others: 7003)
   --room N            a numeric room id (1..4294967294)
-  --room-str S        a string room id (1 to 64 UTF-8 bytes)
+  --room-str S        a string room id: 1 to 64 of a-z A-Z 0-9, space and
+                      !#$%&()+-:;<=.>?@[]^_{}|~, (TRTC refuses others: -100014)
   --privileges LIST   names or numbers, comma-separated: EnterRoom,ReceiveAudio
                       or 42 or All. Names: CreateRoom, EnterRoom, SendAudio,
                       ReceiveAudio, SendVideo, ReceiveVideo, SendSubStream,
@@ -130,7 +145,8 @@ ${KEY_HELP}
 
 Checks a UserSig or PrivateMapKey with the key, as the servers would: app,
 user, signature, validity; for a PrivateMapKey also its room record. Exit 0
-and the claims if it is good; exit 1, the error code and the reason if not.
+and the claims if it is good; exit 1, the error code, the reason and the
+codes Tencent answers for it if not.
 
   --sdkappid N        the application it must be for
   --user U            the user it must be for
@@ -155,6 +171,21 @@ privileges of a PrivateMapKey. The signature is not checked: use verify.
 ${COMMON_LINES}
 `,
     run: inspect,
+  },
+  explain: {
+    spec: { values: [], flags: ["json", "help"] },
+    help: `Usage: ${NAME} explain [--json] CODE
+
+Says what one of Tencent's error codes means, what is likely wrong with the
+ticket, and which ${NAME} command checks it: the IM server's and REST API's
+70001 to 70398, the Chat SDKs' 6206, 7003 and 2003, TRTC's -3320, -100006,
+-100014, -100018, -102010, -102011, and TRTC web's -10013, -10018, -10019.
+CODE may also be one of this tool's own codes (ERR_USERSIG_EXPIRED ...): it
+then lists Tencent's codes for it. Exit 1 for a code it does not know.
+
+${COMMON_LINES}
+`,
+    run: explainCode,
   },
 };
 
@@ -198,29 +229,41 @@ function expireOf(args: ParsedArgs, fallback: number): number {
   return parsedOption(args, "expire", parseDuration) ?? fallback;
 }
 
+/** Not echoed: a value typed in the wrong place may be a secret. */
+const PRIVILEGES_HELP = "--privileges takes names or numbers, comma-separated: " +
+  `${Object.keys(Privilege).join(", ")}, or a number from 0 to 4294967295`;
+
 function privilegesOf(args: ParsedArgs): number | undefined {
-  return parsedOption(args, "privileges", parsePrivileges);
+  const value = args.options["privileges"];
+  if (value === undefined) return undefined;
+  try {
+    return parsePrivileges(value);
+  } catch {
+    throw new UsageError(`${PRIVILEGES_HELP}; this value is neither`);
+  }
 }
 
 /**
  * The room options, checked here so that a mistake names `--room` or
  * `--room-str` (not the library's field) and comes before the key prompt.
  */
-function roomOf(args: ParsedArgs): { roomId?: number; roomStr?: string } {
+function roomOf(args: ParsedArgs, issuing: boolean): { roomId?: number; roomStr?: string } {
   const roomId = wholeNumber(args, "room", "10000");
   const roomStr = args.options["room-str"];
   if (roomId !== undefined && roomStr !== undefined) {
     throw new UsageError("give --room or --room-str, not both");
   }
   if (roomId !== undefined) checkRoomId(roomId, "--room");
-  if (roomStr !== undefined) checkRoomStr(roomStr, "--room-str");
+  if (roomStr !== undefined) (issuing ? checkRoomStrToIssue : checkRoomStr)(roomStr, "--room-str");
   return roomId !== undefined ? { roomId } : roomStr !== undefined ? { roomStr } : {};
 }
 
-function ticketOf(args: ParsedArgs): string {
+function positional(args: ParsedArgs, name: string): string {
   if (args.positionals.length !== 1) {
     throw new UsageError(
-      args.positionals.length === 0 ? "the TICKET argument is missing" : "give exactly one TICKET",
+      args.positionals.length === 0
+        ? `the ${name} argument is missing`
+        : `give exactly one ${name}`,
     );
   }
   return args.positionals[0].trim();
@@ -255,7 +298,7 @@ async function issue(
 async function gen(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
   noPositionals(args);
   const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
-  const userId = required(args, "user");
+  const userId = checkUserId(required(args, "user"), "--user");
   const expire = expireOf(args, 15552000);
   const now = io.now();
   const userSig = await issue(
@@ -275,8 +318,8 @@ async function gen(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> 
 async function privateMapKey(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
   noPositionals(args);
   const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
-  const userId = required(args, "user");
-  const room = roomOf(args);
+  const userId = checkUserId(required(args, "user"), "--user");
+  const room = roomOf(args, true);
   if (room.roomId === undefined && room.roomStr === undefined) {
     throw new UsageError("--room or --room-str is required");
   }
@@ -320,9 +363,9 @@ async function privateMapKey(args: ParsedArgs, io: CliIo, json: boolean): Promis
 async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
   const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
   const userId = required(args, "user");
-  const room = roomOf(args);
+  const room = roomOf(args, false);
   const privileges = privilegesOf(args);
-  const ticket = ticketOf(args);
+  const ticket = positional(args, "TICKET");
   const now = io.now();
   let decoded: DecodedUserSig | undefined;
   try {
@@ -335,7 +378,7 @@ async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<numbe
       );
     }
     const api = new TLSSigAPIv2(sdkAppId, await readSecretKey(args.options["key-file"], io));
-    const asRoomTicket = decoded.privateMap !== undefined || privileges !== undefined ||
+    const asRoomTicket = roomRecordOf(decoded) !== undefined || privileges !== undefined ||
       room.roomId !== undefined || room.roomStr !== undefined;
     if (asRoomTicket) {
       await api.verifyPrivateMapKey(ticket, userId, { now, ...room, privileges });
@@ -345,8 +388,32 @@ async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<numbe
   } catch (error) {
     if (!(error instanceof UserSigError)) throw error;
     const reason = explain(error.code, decoded, { sdkAppId: sdkAppId, userId }, now);
-    if (json) print(io, { valid: false, error: { code: error.code, message: reason } });
-    else io.stderr(`invalid: ${error.code}: ${reason}\n`);
+    const ticket: TicketKind = (decoded && roomRecordOf(decoded)) || room.roomId !== undefined ||
+        room.roomStr !== undefined || privileges !== undefined
+      ? "PrivateMapKey"
+      : "UserSig";
+    const warnings = decoded === undefined ? [] : ticketWarnings(decoded);
+    if (json) {
+      const tencentCodes = tencentCodesFor(error.code, ticket).map(({ code, origin, name }) => ({
+        code,
+        origin,
+        name,
+      }));
+      print(io, {
+        valid: false,
+        error: { code: error.code, message: reason, tencentCodes },
+        warnings,
+      });
+    } else {
+      const tencent = tencentCodesText(error.code, ticket);
+      io.stderr(
+        `invalid: ${error.code}: ${reason}\n` +
+          (tencent
+            ? `Tencent answers it with ${tencent}; "${NAME} explain CODE" says more\n`
+            : "") +
+          warnings.map((warning) => `warning: ${warning}\n`).join(""),
+      );
+    }
     return 1;
   }
   if (json) {
@@ -355,7 +422,7 @@ async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<numbe
     const fields = inspectFields(decoded, now).filter((f) => f.label !== "signature");
     fields.push({ label: "signature", value: "valid for this key" });
     io.stdout(
-      `valid: ${decoded.privateMap ? "PrivateMapKey" : "UserSig"} for user "${
+      `valid: ${roomRecordOf(decoded) ? "PrivateMapKey" : "UserSig"} for user "${
         printable(decoded.userId)
       }" in app ${decoded.sdkAppId}\n${formatFields(fields)}`,
     );
@@ -364,11 +431,49 @@ async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<numbe
 }
 
 function inspect(args: ParsedArgs, io: CliIo, json: boolean): number {
-  const decoded = decodeUserSig(ticketOf(args));
+  const decoded = decodeUserSig(positional(args, "TICKET"));
   const now = io.now();
   if (json) print(io, inspectJson(decoded, now));
   else io.stdout(formatFields(inspectFields(decoded, now)));
   return 0;
+}
+
+function explainCode(args: ParsedArgs, io: CliIo, json: boolean): number {
+  const text = positional(args, "CODE");
+  if (isUserSigErrorCode(text)) {
+    const codes = (ticket: TicketKind) => tencentCodesFor(text, ticket).map((row) => row.code);
+    const meaning = explain(text, undefined, {}, io.now());
+    if (json) {
+      print(io, {
+        code: text,
+        meaning,
+        tencentCodes: { UserSig: codes("UserSig"), PrivateMapKey: codes("PrivateMapKey") },
+      });
+    } else {
+      const per = (ticket: TicketKind) =>
+        `for a ${ticket}: ${tencentCodesText(text, ticket) || "none"}`;
+      io.stdout(
+        `${text}: ${meaning}\nTencent's codes ${per("UserSig")}; ${per("PrivateMapKey")}\n`,
+      );
+    }
+    return 0;
+  }
+  if (!/^-?\d{1,9}$/.test(text)) {
+    // Not echoed: it may be anything.
+    throw new UsageError("CODE must be a number, such as 70009 or -100018, or an ERR_ code");
+  }
+  const row = tencentCode(Number(text));
+  if (row !== undefined) {
+    if (json) print(io, row);
+    else io.stdout(formatFields(tencentCodeFields(row)));
+    return 0;
+  }
+  const message = `${text} is not a code this table knows; it knows ${
+    TENCENT_CODES.map((known) => known.code).join(", ")
+  }`;
+  if (json) print(io, { error: { code: "ERR_UNKNOWN_CODE", message } });
+  else io.stderr(`${NAME}: ${message}\n`);
+  return 1;
 }
 
 function fail(error: unknown, io: CliIo, json: boolean, command: string | undefined): number {
@@ -424,6 +529,13 @@ function fail(error: unknown, io: CliIo, json: boolean, command: string | undefi
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const json = argv.includes("--json");
+  // The one way out: whatever is written, from a ticket or not, is escaped.
+  const { stdout, stderr } = io;
+  io = {
+    ...io,
+    stdout: (text) => stdout(forTerminal(text)),
+    stderr: (text) => stderr(forTerminal(text)),
+  };
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {
