@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
+import { createRequire } from "node:module";
 import process from "node:process";
 import type { Browser, BrowserContextOptions, Page, Request } from "playwright-core";
 import { TLSSigAPIv2 } from "../mod.ts";
@@ -258,7 +259,8 @@ test(
       secrets.push(pmk.secretKey);
       await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig); // shows the verifier
       // A password field, or any field of a <form>, is what password managers
-      // offer to save; the key fields are neither, and are masked by CSS.
+      // offer to save; the key fields are neither, and are masked by the
+      // page's script, not by a non-standard style.
       const facts = await page.evaluate(() => ({
         forms: document.querySelectorAll("form").length,
         passwords: document.querySelectorAll("input[type=password]").length,
@@ -272,7 +274,7 @@ test(
             autocomplete: input.getAttribute("autocomplete"),
             spellcheck: input.spellcheck,
             autocapitalize: input.getAttribute("autocapitalize"),
-            masked: getComputedStyle(input).getPropertyValue("-webkit-text-security"),
+            styleMask: getComputedStyle(input).getPropertyValue("-webkit-text-security"),
             label: input.labels?.[0]?.textContent?.trim(),
             optedOut: ["data-1p-ignore", "data-lpignore", "data-bwignore"]
               .filter((name) => input.hasAttribute(name)),
@@ -290,7 +292,7 @@ test(
           autocomplete: "off",
           spellcheck: false,
           autocapitalize: "off",
-          masked: "disc",
+          styleMask: "none",
           label: "Secret key",
           optedOut: ["data-1p-ignore", "data-lpignore", "data-bwignore"],
         });
@@ -384,3 +386,171 @@ test("browser page says how to fix a missing crypto.subtle and still inspects", 
     await browser.close();
   }
 }, NODE_ONLY);
+
+test(
+  "browser page masks the key itself, in any browser: the DOM holds bullets, never the key",
+  async () => {
+    await withPage(
+      { permissions: ["clipboard-read", "clipboard-write"] },
+      async ({ page, secrets }) => {
+        secrets.push("pasted-key-" + KEY);
+        const key = page.locator("#gen-key");
+        const shown = () => key.inputValue();
+        // Typed: one bullet a character; Backspace, Delete and a replaced selection edit the key.
+        await key.pressSequentially("page-tesX");
+        assertEquals(await shown(), "•".repeat(9));
+        await key.press("Backspace");
+        await key.pressSequentially("t-secret-key-51c0e2");
+        await key.press("Home");
+        await key.press("Delete");
+        await key.pressSequentially("p");
+        await key.press("Shift+ArrowRight");
+        await key.pressSequentially("a");
+        // Undo would bring back bullets, not the key: refused.
+        await key.press("Control+Z");
+        assertEquals(await shown(), "•".repeat(KEY.length));
+        const dom = await page.evaluate(() => document.documentElement.outerHTML);
+        assert(!dom.includes("secret-key"), "the key is in the DOM");
+        await page.locator("#gen-app").fill("1400000000");
+        await page.locator("#gen-user").fill("masked");
+        await page.getByRole("button", { name: "Generate" }).click();
+        await page.locator("#gen-output").waitFor({ state: "visible" });
+        const typed = await page.locator("#gen-ticket").inputValue();
+        await new TLSSigAPIv2(1400000000, KEY).verifyUserSig(typed, "masked");
+
+        // Pasted, over a selection of all: the key is what was pasted; a copy gives bullets.
+        await page.evaluate((text) => navigator.clipboard.writeText(text), "pasted-key-" + KEY);
+        await key.press("Control+A");
+        await key.press("Control+V");
+        assertEquals(await shown(), "•".repeat(("pasted-key-" + KEY).length));
+        await key.press("Control+A");
+        await key.press("Control+C");
+        const copied = await page.evaluate(() => navigator.clipboard.readText());
+        assert(/^•+$/.test(copied), "copying the field gives the key away");
+        await page.getByRole("button", { name: "Generate" }).click();
+        await page.locator("#gen-status").getByText("Generated.").waitFor();
+        const pasted = await page.locator("#gen-ticket").inputValue();
+        await new TLSSigAPIv2(1400000000, "pasted-key-" + KEY).verifyUserSig(pasted, "masked");
+      },
+    );
+  },
+  NODE_ONLY,
+);
+
+test(
+  "browser page names Tencent's codes for a rejection, explains a corrupt record, warns of a UserID",
+  async () => {
+    const key = "page-codes-key-93a1";
+    const api = new TLSSigAPIv2(1400000000, key);
+    const dotted = await api.genUserSig("alice.smith", 3600);
+    const require = createRequire(`${root()}/package.json`);
+    const Official = require("tls-sig-api-v2/TLSSigAPIv2.js").Api;
+    const corrupt: string = new Official(1400000000, key).genPrivateMapKey("用户", 300, 7, 255);
+    await withPage({}, async ({ page, secrets }) => {
+      secrets.push(key);
+      const ticket = page.getByLabel("UserSig or PrivateMapKey");
+      await ticket.fill(dotted);
+      const warning = (await fields(page))["warning"];
+      assert(warning?.includes("outside [A-Za-z0-9_-]"), warning);
+      await page.locator("#verify-key").fill("wrong-key");
+      await page.getByRole("button", { name: "Verify" }).click();
+      await page.locator("#verify-result.bad").waitFor();
+      assertEquals(
+        await page.locator("#verify-result").textContent(),
+        "Not valid: ERR_USERSIG_SIGNATURE_INVALID: the ticket was not signed with this key " +
+          "(another app's key, a key reset in the console, or an altered ticket). Tencent " +
+          "answers it with 70009 (IM server / REST API), -100018 (TRTC native), -10013 (TRTC web).",
+      );
+
+      await ticket.fill(corrupt);
+      const shown = await fields(page);
+      assertEquals(
+        shown["ticket"],
+        "PrivateMapKey, format v2 (HMAC-SHA256), its room record corrupt",
+      );
+      assert(
+        shown["userbuf"].includes("its account is in UTF-16 units cut to bytes"),
+        shown["userbuf"],
+      );
+      assertEquals(shown["room"], "7 (numeric)");
+      await page.locator("#verify-key").fill(key);
+      await page.getByRole("button", { name: "Verify" }).click();
+      await page.locator("#verify-result.bad").waitFor();
+      const result = await page.locator("#verify-result").textContent();
+      assert(
+        result!.startsWith(
+          "Not valid: ERR_PRIVATEMAPKEY_RECORD_CORRUPT: the PrivateMapKey is authentic (its " +
+            "signature is valid), but its room record is corrupt: its account is in UTF-16 units",
+        ),
+        result!,
+      );
+      assert(result!.endsWith("Tencent answers it with -100006 (TRTC native), -10019 (TRTC web)."));
+    });
+  },
+  NODE_ONLY,
+);
+
+test(
+  "browser page's server forbids framing; framed anyway, the page disables its key fields",
+  async () => {
+    const server = await servePage(pageDir(), 0);
+    const { launchChromium } = await import("./chromium.ts");
+    const browser = await launchChromium();
+    try {
+      const response = await fetch(server.url);
+      assertEquals(response.headers.get("content-security-policy"), "frame-ancestors 'none'");
+      assertEquals(response.headers.get("x-frame-options"), "DENY");
+      await response.body?.cancel();
+
+      // Another site frames the served page: the browser refuses to show it.
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      page.on("request", (request) => requests.push(request.url()));
+      await page.route("http://framer.test/", (route) =>
+        route.fulfill({
+          contentType: "text/html",
+          body: `<!doctype html><iframe src="${server.url}"></iframe>`,
+        }));
+      await page.goto("http://framer.test/");
+      await page.waitForLoadState("load");
+      assert(requests.includes(server.url), requests.join());
+      assert(!requests.some((url) => url.endsWith("/dist/app.js")), "the framed page loaded");
+
+      // Served without those headers, framed: the page says so and takes no key.
+      const TYPES: Record<string, string> = {
+        ".html": "text/html",
+        ".css": "text/css",
+        ".js": "text/javascript",
+      };
+      const framed = await browser.newPage();
+      await framed.route("http://framed.test/**", async (route) => {
+        const path = new URL(route.request().url()).pathname;
+        if (path === "/framer.html") {
+          return await route.fulfill({
+            contentType: "text/html",
+            body: `<!doctype html><iframe src="/" width="800" height="600"></iframe>`,
+          });
+        }
+        const file = path === "/" ? "/index.html" : path;
+        if (!(extname(file) in TYPES)) return await route.abort();
+        await route.fulfill({
+          contentType: TYPES[extname(file)],
+          body: readFileSync(join(pageDir(), file)),
+        });
+      });
+      await framed.goto("http://framed.test/framer.html");
+      const frame = framed.frameLocator("iframe");
+      await frame.locator("#framed").waitFor({ state: "visible" });
+      assert(await frame.locator("#gen-key").isDisabled());
+      assert(await frame.locator("#verify-key").isDisabled());
+      // On its own, the same page takes a key.
+      await framed.goto("http://framed.test/");
+      await framed.locator("#loading").waitFor({ state: "hidden" });
+      assert(await framed.locator("#framed").isHidden());
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  },
+  NODE_ONLY,
+);

@@ -8,8 +8,17 @@
 // the inputs: it is never stored, sent or logged.
 
 import { type DecodedUserSig, decodeUserSig, TLSSigAPIv2, UserSigError } from "../../mod.ts";
-import { describeValidity, explain, formatDuration, inspectFields } from "../../src/cli/format.ts";
+import {
+  describeValidity,
+  explain,
+  formatDuration,
+  inspectFields,
+  printable,
+  roomRecordOf,
+  tencentCodesText,
+} from "../../src/cli/format.ts";
 import { genTestUserSig } from "./gen_test_user_sig.ts";
+import { maskInput } from "./masked_input.ts";
 
 function element<T extends HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -20,11 +29,11 @@ const inspectError = element<HTMLParagraphElement>("inspect-error");
 const inspectOutput = element<HTMLDivElement>("inspect-output");
 const fieldList = element<HTMLDListElement>("fields");
 const verifyGroup = element<HTMLFieldSetElement>("verify-group");
-const verifyKey = element<HTMLInputElement>("verify-key");
+const verifyKey = maskInput(element<HTMLInputElement>("verify-key"));
 const verifyApp = element<HTMLSpanElement>("verify-app");
 const verifyResult = element<HTMLParagraphElement>("verify-result");
 const genGroup = element<HTMLFieldSetElement>("gen-group");
-const genKey = element<HTMLInputElement>("gen-key");
+const genKey = maskInput(element<HTMLInputElement>("gen-key"));
 const genError = element<HTMLParagraphElement>("gen-error");
 const genOutput = element<HTMLDivElement>("gen-output");
 const genTicket = element<HTMLTextAreaElement>("gen-ticket");
@@ -49,9 +58,19 @@ function show(target: HTMLElement, text: string, tone?: "good" | "bad"): void {
   target.classList.toggle("bad", tone === "bad");
 }
 
+/**
+ * Why a ticket or an input was refused, in words; for a ticket checked with
+ * its key, with the codes Tencent answers for it.
+ */
 function reason(error: unknown, decoded?: DecodedUserSig): string {
   if (error instanceof UserSigError) {
-    return `${error.code}: ${explain(error.code, decoded, {}, now())}`;
+    const why = `${error.code}: ${explain(error.code, decoded, {}, now())}`;
+    if (decoded === undefined) return why;
+    const tencent = tencentCodesText(
+      error.code,
+      roomRecordOf(decoded) ? "PrivateMapKey" : "UserSig",
+    );
+    return tencent ? `${why}. Tencent answers it with ${tencent}.` : why;
   }
   if (error instanceof TypeError || error instanceof RangeError) return error.message;
   return "something unexpected went wrong";
@@ -83,7 +102,7 @@ function inspect(): void {
   try {
     decoded = decodeUserSig(ticket);
   } catch (error) {
-    const detail = error instanceof UserSigError ? ` (${error.message})` : "";
+    const detail = error instanceof UserSigError ? ` (${printable(error.message)})` : "";
     show(inspectError, `${reason(error)}${detail}`, "bad");
     inspectOutput.hidden = true;
     return;
@@ -137,7 +156,7 @@ async function verify(): Promise<void> {
   show(verifyResult, "Checking…");
   try {
     const api = new TLSSigAPIv2(decoded.sdkAppId, verifyKey.value.trim());
-    if (decoded.privateMap !== undefined) {
+    if (roomRecordOf(decoded) !== undefined) {
       await api.verifyPrivateMapKey(ticket, decoded.userId);
     } else {
       await api.verifyUserSig(ticket, decoded.userId, { userBuf: "any" });
@@ -212,9 +231,14 @@ function start(): void {
   });
   // Keys are forgotten with the page, including in the back-forward cache.
   addEventListener("pagehide", () => {
-    verifyKey.value = "";
-    genKey.value = "";
+    verifyKey.clear();
+    genKey.clear();
   });
+  // Framed by another page, which could watch or steer the typing: no key here.
+  if (globalThis.top !== globalThis.self) {
+    element("framed").hidden = false;
+    for (const id of ["verify-key", "gen-key"]) element<HTMLInputElement>(id).disabled = true;
+  }
   setInterval(refresh, 1000);
   if (ticketInput.value !== "") inspect();
 }

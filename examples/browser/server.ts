@@ -5,6 +5,19 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 
+/**
+ * What every response says besides its content: no framing by another site
+ * (`frame-ancestors` works only as a header, not in the page's meta tag;
+ * `X-Frame-Options` for older browsers), no type sniffing, no referrer.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};
+
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",
@@ -20,8 +33,9 @@ export interface PageServer {
 }
 
 /**
- * Serves the .html, .css and .js files under `root` on 127.0.0.1. Nothing
- * else: no directory listings, no paths outside `root`, no other methods.
+ * Serves the .html, .css and .js files under `root` on 127.0.0.1, with
+ * {@link PAGE_HEADERS}. Nothing else: no directory listings, no paths
+ * outside `root`, no other methods.
  *
  * @param root The directory to serve.
  * @param port The port; 0 picks a free one.
@@ -46,11 +60,7 @@ export function servePage(root: string, port = 8000): Promise<PageServer> {
     }
     try {
       const body = await readFile(file);
-      response.writeHead(200, {
-        "content-type": type,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      });
+      response.writeHead(200, { ...PAGE_HEADERS, "content-type": type });
       response.end(request.method === "HEAD" ? undefined : body);
     } catch {
       response.writeHead(404).end();
