@@ -2,6 +2,7 @@
 // with native parts, or subprocesses. Runs in Deno, Node and Bun.
 import "./browser_page.test.ts";
 import "./cli.test.ts";
+import "./docs_codes.test.ts";
 import "./legacy_node.test.ts";
 import "./npm_package.test.ts";
 import "./official.test.ts";
