@@ -9,4 +9,5 @@ import "./private_map.test.ts";
 import "./property.test.ts";
 import "./service_handler.test.ts";
 import "./vectors.test.ts";
+import "./version.test.ts";
 import "./zlib.test.ts";
