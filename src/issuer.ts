@@ -48,6 +48,8 @@ export class TicketIssuer {
   #resolved?: CryptoKey;
 
   /**
+   * Checks the SDKAppID and starts importing the key.
+   *
    * @throws {RangeError} For an SDKAppID out of range.
    * @throws {TypeError} For an empty key, a key of another kind, or when Web
    * Crypto is unavailable.
