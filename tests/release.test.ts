@@ -89,6 +89,47 @@ test(
 );
 
 // ---------------------------------------------------------------------------
+// The pages: their links resolve, on GitHub and on the JSR package page.
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function slug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+}
+
+test(
+  "every relative link in the README, the repository's pages and docs/ resolves, and JSR publishes its target",
+  () => {
+    const include: string[] = JSON.parse(read("deno.json")).publish.include;
+    const published = (path: string) =>
+      include.some((entry) => entry.endsWith("/") ? path.startsWith(entry) : path === entry);
+    const pages = [
+      "README.md",
+      "CHANGELOG.md",
+      "CONTRIBUTING.md",
+      "SECURITY.md",
+      ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`),
+    ];
+    for (const page of pages) {
+      assert(published(page), `${page} is not in deno.json's publish.include`);
+      const text = read(page).replace(/```[\s\S]*?```/g, "");
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [file, hash] = target.split("#");
+        const path = file === "" ? page : join(dirname(page), file).replace(/\\/g, "/");
+        assert(existsSync(join(root, path)), `${page}: ${target} does not exist`);
+        assert(published(path), `${page}: ${target} is not in deno.json's publish.include`);
+        if (hash !== undefined) {
+          const anchors = read(path).replace(/```[\s\S]*?```/g, "").split("\n")
+            .filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, "")));
+          assert(anchors.includes(hash), `${page}: ${target}: no heading "#${hash}"`);
+        }
+      }
+    }
+  },
+  FILES,
+);
+
+// ---------------------------------------------------------------------------
 // The workflows.
 
 interface Step {
