@@ -2,7 +2,6 @@
 // privilege, running what .ci/run runs), one version with its changelog
 // heading, the bundle budgets, the npm build's version, and a fresh clone that
 // installs and passes the publish dry runs without a dirty tree.
-import { spawn } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -19,6 +18,7 @@ import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
 import { assert, assertEquals } from "./assert.ts";
 import { SERVER_RUNTIMES, test, type TestOptions } from "./harness.ts";
+import { ok } from "./subprocess.ts";
 
 const root = process.cwd();
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -29,45 +29,6 @@ const ONE_HOST: TestOptions = {
   runtimes: ["node"],
   why: "runs tools in subprocesses on the repository; one host is enough",
 };
-
-interface Output {
-  code: number | null;
-  out: string;
-}
-
-/** The environment for tools: no settings inherited from an npm that runs this suite. */
-function toolEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^npm_/i.test(key)) env[key] = value;
-  }
-  return {
-    ...env,
-    NO_COLOR: "1",
-    DENO_NO_UPDATE_CHECK: "1",
-    npm_config_update_notifier: "false",
-    npm_config_audit: "false",
-    npm_config_fund: "false",
-  };
-}
-
-/** Runs a command to its end (at most `timeout` ms), collecting stdout and stderr. */
-function run(cmd: string, args: string[], cwd: string, timeout = 100_000): Promise<Output> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: toolEnv(), timeout });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", (error) => resolve({ code: -1, out: out + String(error) }));
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
-
-async function ok(cmd: string, args: string[], cwd: string, timeout?: number): Promise<string> {
-  const { code, out } = await run(cmd, args, cwd, timeout);
-  assert(code === 0, `${cmd} ${args.join(" ")} exited with ${code}:\n${out.trim()}`);
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // One version, and its changelog heading.
@@ -381,7 +342,7 @@ const deno = () => join(root, "node_modules", ".bin", "deno");
 
 test("a fresh clone: deno install leaves it clean, and deno publish --dry-run passes", async () => {
   const clone = await freshClone("deno-install");
-  await ok(deno(), ["install"], clone);
+  await ok(deno(), ["install"], clone, 100_000);
   await assertClean(clone, "deno install");
   await ok(deno(), ["publish", "--dry-run"], clone);
   await assertClean(clone, "deno publish --dry-run");
@@ -391,7 +352,7 @@ test(
   "a fresh clone, as the release job makes it: npm ci, deno publish --dry-run, the npm build and npm pack leave it clean",
   async () => {
     const clone = await freshClone("npm-ci");
-    await ok("npm", ["ci", "--prefer-offline"], clone);
+    await ok("npm", ["ci", "--prefer-offline"], clone, 100_000);
     await assertClean(clone, "npm ci");
     await ok(join(clone, "node_modules", ".bin", "deno"), ["publish", "--dry-run"], clone);
     const repository = "https://github.com/example/usersig";
