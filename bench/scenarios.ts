@@ -1,7 +1,7 @@
 // The benchmark scenarios, runtime-neutral: each runs a number of
 // operations at a given concurrency and reports operations per second.
 import { TLSSigAPIv2 } from "../mod.ts";
-import { signedContentV2 } from "../src/document.ts";
+import { signedContentV2 } from "../src/ticket_writer.ts";
 
 /** The fixed inputs every scenario uses: the official Node vector's. */
 export const INPUT = {

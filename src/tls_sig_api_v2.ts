@@ -1,20 +1,17 @@
 // This module is browser compatible.
 
-import { encodeBase64 } from "./base64.ts";
-import { readTicket, readV2, signedContentV2, writeTicketV2 } from "./document.ts";
+import { type SignOptions, subtle, TicketIssuer } from "./issuer.ts";
+import { readTicket, readV2 } from "./document.ts";
 import { encodePrivateMap, type PrivateMap } from "./private_map.ts";
+import { signedContentV2 } from "./ticket_writer.ts";
 import {
   checkClockSkew,
-  checkExpire,
   checkPrivilegeMap,
   checkRoomId,
   checkRoomStr,
-  checkSdkAppId,
   checkUserBuf,
-  checkUserId,
   DEFAULT_EXPIRE,
   unixSeconds,
-  utf8,
   utf8View,
 } from "./validate.ts";
 import {
@@ -27,11 +24,7 @@ import {
   when,
 } from "./verify_checks.ts";
 
-/** Options for issuing a ticket. */
-export interface SignOptions {
-  /** The issue time: a Date, or unix seconds. Default: the real clock. */
-  now?: Date | number;
-}
+export type { SignOptions };
 
 /** Options for checking a ticket. */
 export interface VerifyOptions {
@@ -84,21 +77,6 @@ export interface PrivateMapKeyClaims extends UserSigClaims {
   privateMap: PrivateMap;
 }
 
-function isCryptoKey(value: unknown): value is CryptoKey {
-  return typeof value === "object" && value !== null && "algorithm" in value &&
-    "usages" in value && "type" in value;
-}
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle;
-  if (!s) {
-    throw new TypeError(
-      "crypto.subtle is unavailable; in a browser the page must be a secure context (https or localhost)",
-    );
-  }
-  return s;
-}
-
 /** The promise `run` returns, or a rejection with what it throws. */
 function attempt<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -130,8 +108,7 @@ function attempt<T>(run: () => Promise<T>): Promise<T> {
 export class TLSSigAPIv2 {
   /** The application this instance issues tickets for. */
   readonly sdkAppId: number;
-  #key: Promise<CryptoKey>;
-  #resolved?: CryptoKey;
+  #issuer: TicketIssuer;
 
   /**
    * Creates a signer and verifier for one application.
@@ -156,39 +133,8 @@ export class TLSSigAPIv2 {
    * ```
    */
   constructor(sdkAppId: number, secretKey: string | CryptoKey) {
-    this.sdkAppId = checkSdkAppId(sdkAppId);
-    if (typeof secretKey === "string") {
-      if (secretKey.length === 0) throw new TypeError("secretKey must not be empty");
-      const raw = utf8(secretKey);
-      this.#key = subtle().importKey(
-        "raw",
-        raw,
-        { name: "HMAC", hash: "SHA-256" },
-        false,
-        ["sign", "verify"],
-      );
-      raw.fill(0); // importKey has copied it
-    } else if (isCryptoKey(secretKey)) {
-      const algorithm = secretKey.algorithm as HmacKeyAlgorithm;
-      if (algorithm.name !== "HMAC" || algorithm.hash?.name !== "SHA-256") {
-        throw new TypeError("secretKey must be an HMAC SHA-256 CryptoKey");
-      }
-      subtle();
-      this.#resolved = secretKey;
-      this.#key = Promise.resolve(secretKey);
-    } else {
-      throw new TypeError("secretKey must be a string or a CryptoKey");
-    }
-    this.#key.catch(() => {});
-  }
-
-  /**
-   * Runs `use` with the key: at once when the key is imported, which spares
-   * every later call a wait.
-   */
-  #withKey<T>(use: (key: CryptoKey) => Promise<T>): Promise<T> {
-    const key = this.#resolved;
-    return key ? use(key) : this.#key.then((k) => use(this.#resolved = k));
+    this.#issuer = new TicketIssuer(sdkAppId, secretKey);
+    this.sdkAppId = this.#issuer.sdkAppId;
   }
 
   /**
@@ -215,7 +161,7 @@ export class TLSSigAPIv2 {
     expire: number = DEFAULT_EXPIRE,
     options?: SignOptions,
   ): Promise<string> {
-    return attempt(() => this.#issue(userId, expire, options));
+    return attempt(() => this.#issuer.issue(userId, expire, options));
   }
 
   /**
@@ -249,7 +195,7 @@ export class TLSSigAPIv2 {
   ): Promise<string> {
     return attempt(() => {
       checkUserBuf(userBuf);
-      return this.#issue(userId, expire, options, () => userBuf);
+      return this.#issuer.issue(userId, expire, options, () => userBuf);
     });
   }
 
@@ -438,37 +384,6 @@ export class TLSSigAPIv2 {
     });
   }
 
-  /**
-   * Signs and writes a ticket. Arguments are checked and read at once; only
-   * the signing may wait for the key. `userBuf` gives the userbuf, if any,
-   * once the issue time is known.
-   */
-  #issue(
-    userId: string,
-    expire: number,
-    options: SignOptions | undefined,
-    userBuf?: (time: number) => Uint8Array,
-  ): Promise<string> {
-    const s = subtle();
-    const sdkAppId = this.sdkAppId;
-    const time = unixSeconds(options?.now);
-    checkUserId(userId);
-    checkExpire(expire, time);
-    const userBufBase64 = userBuf && encodeBase64(userBuf(time));
-    const content = signedContentV2(userId, sdkAppId, time, expire, userBufBase64);
-    // The signed text goes to Web Crypto, which copies it, as soon as it is bytes.
-    return this.#withKey((key) => s.sign("HMAC", key, utf8View(content))).then((mac) =>
-      writeTicketV2({
-        userId,
-        sdkAppId,
-        time,
-        expire,
-        userBufBase64,
-        signature: encodeBase64(new Uint8Array(mac)),
-      })
-    );
-  }
-
   #issueRoom(
     userId: string,
     expire: number,
@@ -476,7 +391,7 @@ export class TLSSigAPIv2 {
     privilegeMap: number,
     options: SignOptions | undefined,
   ): Promise<string> {
-    return this.#issue(userId, expire, options, (time) =>
+    return this.#issuer.issue(userId, expire, options, (time) =>
       encodePrivateMap({
         userId,
         sdkAppId: this.sdkAppId,
@@ -506,18 +421,20 @@ export class TLSSigAPIv2 {
     const f = readV2(readTicket(userSig).document);
     const mac = checkAddressee(f, this.sdkAppId, userId);
     const content = signedContentV2(f.userId, f.sdkAppId, f.time, f.expire, f.userBufBase64);
-    return this.#withKey((key) => s.verify("HMAC", key, mac, utf8View(content))).then((valid) => {
-      if (!valid) reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
-      const claims: UserSigClaims = {
-        version: f.version,
-        userId: f.userId,
-        sdkAppId: f.sdkAppId,
-        time: f.time,
-        expire: f.expire,
-        expiresAt: checkValidity(f.time, f.expire, now, skew),
-      };
-      if (f.userBuf !== undefined) claims.userBuf = f.userBuf;
-      return finish(claims, now);
-    });
+    return this.#issuer.withKey((key) => s.verify("HMAC", key, mac, utf8View(content))).then(
+      (valid) => {
+        if (!valid) reject("ERR_USERSIG_SIGNATURE_INVALID", "signature does not match this key");
+        const claims: UserSigClaims = {
+          version: f.version,
+          userId: f.userId,
+          sdkAppId: f.sdkAppId,
+          time: f.time,
+          expire: f.expire,
+          expiresAt: checkValidity(f.time, f.expire, now, skew),
+        };
+        if (f.userBuf !== undefined) claims.userBuf = f.userBuf;
+        return finish(claims, now);
+      },
+    );
   }
 }

@@ -5,7 +5,6 @@
 // `@usersig/usersig`, `/legacy`, `/service`. The consumer runs in the runtime
 // that runs this suite; in Node, a TypeScript consumer also type-checks
 // against the package's declarations.
-import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -20,47 +19,10 @@ import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
+import { ok, run } from "./subprocess.ts";
 
 const root = process.cwd();
 const NAME = "@usersig/usersig";
-
-interface Output {
-  code: number | null;
-  out: string;
-}
-
-/** The environment for npm: no settings inherited from an npm that runs this suite. */
-function npmEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^npm_/i.test(key)) env[key] = value;
-  }
-  return {
-    ...env,
-    NO_COLOR: "1",
-    npm_config_update_notifier: "false",
-    npm_config_audit: "false",
-    npm_config_fund: "false",
-  };
-}
-
-/** Runs a command to its end (at most 60 s), collecting stdout and stderr. */
-function run(cmd: string, args: string[], cwd: string): Promise<Output> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env: npmEnv(), timeout: 60_000 });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", (error) => resolve({ code: -1, out: out + String(error) }));
-    child.on("close", (code) => resolve({ code, out }));
-  });
-}
-
-async function ok(cmd: string, args: string[], cwd: string): Promise<string> {
-  const { code, out } = await run(cmd, args, cwd);
-  assert(code === 0, `${cmd} ${args.join(" ")} exited with ${code}:\n${out.trim()}`);
-  return out;
-}
 
 /** The npm dependencies of `names`, with theirs, as this repository installed them. */
 function closure(names: string[]): string[] {

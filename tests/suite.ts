@@ -10,4 +10,5 @@ import "./property.test.ts";
 import "./service_handler.test.ts";
 import "./tencent_codes.test.ts";
 import "./vectors.test.ts";
+import "./version.test.ts";
 import "./zlib.test.ts";

@@ -6,6 +6,8 @@ import "./docs_codes.test.ts";
 import "./legacy_node.test.ts";
 import "./npm_package.test.ts";
 import "./official.test.ts";
+import "./release.test.ts";
 import "./service.test.ts";
 import "./service_examples.test.ts";
+import "./ticket_length.test.ts";
 import "./portability.test.ts";

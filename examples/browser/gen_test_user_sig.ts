@@ -2,9 +2,10 @@
 
 /**
  * A drop-in for the `GenerateTestUserSig` helper of Tencent's demo apps,
- * built on this library: SDKAppID + secret key + UserID → a UserSig, in the
- * `{ sdkAppId, userSig }` shape the demos expect. Unlike the original it is
- * asynchronous (Web Crypto is), small, and never logs the key.
+ * built on this library's issuing code alone: SDKAppID + secret key + UserID
+ * → a UserSig, in the `{ sdkAppId, userSig }` shape the demos expect. Unlike
+ * the original it is asynchronous (Web Crypto is), small (under 4 KB
+ * gzipped), and never logs the key.
  *
  * **For local debugging only.** A secret key inside a client lets anyone
  * who opens the app mint a ticket for any user of your application. Before
@@ -28,7 +29,8 @@
  * @module
  */
 
-import { TLSSigAPIv2 } from "../../mod.ts";
+// The issuing half of TLSSigAPIv2 alone: no verifier, no inflater, no reader.
+import { TicketIssuer } from "../../src/issuer.ts";
 
 /** What {@link genTestUserSig} needs. */
 export interface TestUserSigOptions {
@@ -75,6 +77,6 @@ export async function genTestUserSig(options: TestUserSigOptions): Promise<TestU
     throw new TypeError("options must be { sdkAppId, secretKey, userId, expire? }");
   }
   const { sdkAppId, secretKey, userId, expire = 604800 } = options;
-  const userSig = await new TLSSigAPIv2(sdkAppId, secretKey).genUserSig(userId, expire);
+  const userSig = await new TicketIssuer(sdkAppId, secretKey).issue(userId, expire, undefined);
   return { sdkAppId, userSig };
 }

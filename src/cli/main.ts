@@ -29,6 +29,7 @@ import {
 import { KEY_ENV, readSecretKey } from "./key.ts";
 import { checkRoomId, checkRoomStr, checkRoomStrToIssue, checkUserId } from "../validate.ts";
 import { TENCENT_CODES, tencentCode, tencentCodesFor, type TicketKind } from "../tencent_codes.ts";
+import { VERSION } from "../version.ts";
 
 /** What the CLI needs from its process; cli.ts gives Deno's, tests give fakes. */
 export interface CliIo {
@@ -64,6 +65,7 @@ It is never taken as an argument: that would save it in your shell history.`;
 const HELP = `${NAME}: issue, check and read Tencent Cloud IM / TRTC tickets
 
 Usage: ${NAME} <command> [options]
+       ${NAME} -V, --version
 
 Commands:
   gen            issue a UserSig
@@ -503,8 +505,8 @@ function fail(error: unknown, io: CliIo, json: boolean, command: string | undefi
 
 /**
  * Runs the CLI: `gen`, `privatemapkey`, `verify`, `inspect`, with `--json`
- * and `--help` on each. Messages never hold a key or a whole ticket, and no
- * stack trace is printed.
+ * and `--help` on each, and `--version`. Messages never hold a key or a
+ * whole ticket, and no stack trace is printed.
  *
  * @param argv The arguments, command first.
  * @param io The process's input and output.
@@ -545,6 +547,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (command === "help" || command === "--help" || command === "-h") {
       const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
       io.stdout(topic?.help ?? HELP);
+      return 0;
+    }
+    if (command === "--version" || command === "-V") {
+      io.stdout(`${NAME} ${VERSION}\n`);
       return 0;
     }
     if (command.startsWith("-")) {
