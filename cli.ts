@@ -71,6 +71,21 @@ async function readSecret(prompt: string): Promise<string | null> {
   }
 }
 
+/** Reads standard input to its end, giving up once past `maxBytes` (see CliIo.readStdin). */
+async function readStdin(maxBytes: number): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let total = 0;
+  for await (const chunk of stdinChunks(maxBytes + 1)) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      throw Object.assign(new Error(`larger than ${maxBytes} bytes`), { name: "TooLarge" });
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 /** Reads a text file, giving up once past `maxBytes` (see CliIo.readTextFile). */
 async function readTextFile(path: string, maxBytes: number): Promise<string> {
   const file = await Deno.open(path);
@@ -107,6 +122,7 @@ const io: CliIo = {
   },
   readTextFile,
   readSecret,
+  readStdin,
   now: () => Math.floor(Date.now() / 1000),
 };
 

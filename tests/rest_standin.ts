@@ -137,7 +137,7 @@ export class TencentStandIn {
       case "openim/sendmsg":
         return ok({ MsgTime: 1_700_000_000, MsgKey: "1234_5678_1700000000" });
       case "standin/echo":
-        return ok({ Body: body, Query: Object.fromEntries(url.searchParams) });
+        return ok({ Body: body });
       case "standin/fail":
         // A hostile server may echo the request, credential and all.
         return fail(

@@ -8,4 +8,5 @@ import "./official.test.ts";
 import "./service.test.ts";
 import "./service_examples.test.ts";
 import "./portability.test.ts";
+import "./rest_cli.test.ts";
 import "./rest_server.test.ts";

@@ -20,6 +20,7 @@ import {
   printable,
 } from "./format.ts";
 import { KEY_ENV, readSecretKey } from "./key.ts";
+import { REST_COMMAND } from "./rest.ts";
 import { checkRoomId, checkRoomStr } from "../validate.ts";
 
 /** What the CLI needs from its process; cli.ts gives Deno's, tests give fakes. */
@@ -41,6 +42,11 @@ export interface CliIo {
    * piped input); null when there is none or the user cancels.
    */
   readSecret(prompt: string): Promise<string | null>;
+  /**
+   * Reads standard input to its end, at most `maxBytes` bytes; past that it
+   * rejects with an error named `"TooLarge"`. Absent where there is none.
+   */
+  readStdin?(maxBytes: number): Promise<string>;
   /** The clock, unix seconds. */
   now(): number;
 }
@@ -60,6 +66,7 @@ Commands:
   privatemapkey  issue a PrivateMapKey (a TRTC room permission ticket)
   verify         check a ticket with the key; exit 0 if it is good, 1 if not
   inspect        read a ticket without a key: app, user, times, room, privileges
+  rest           call the IM REST API as the administrator; print Tencent's answer
 
 Every command takes --json (machine-readable output) and -h, --help.
 
@@ -156,6 +163,7 @@ ${COMMON_LINES}
 `,
     run: inspect,
   },
+  rest: REST_COMMAND,
 };
 
 function required(args: ParsedArgs, name: string): string {

@@ -77,8 +77,11 @@ const MAX_TIMER_MS = 2_147_483_647;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/;
 
-/** A base URL: https (or http to loopback), no query, no trailing slash. */
-function checkBaseUrl(value: unknown, name: string): string {
+/**
+ * Checks a base URL: https (or http to loopback), no query, fragment or user
+ * name. Returns it without a trailing slash.
+ */
+export function checkBaseUrl(value: unknown, name: string): string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a URL string`);
   let url: URL;
   try {
@@ -102,8 +105,11 @@ function checkTimeout(value: unknown, name: string): number {
   return integer(name, value, 1, MAX_TIMER_MS);
 }
 
-/** `v4/service/command`, each name checked (no `/`, `.` or `?` can slip in). */
-function pathOf(service: unknown, command: unknown): string {
+/**
+ * The path of a command, `v4/service/command`, each name checked: no `/`,
+ * `.` or `?` can slip in.
+ */
+export function commandPath(service: unknown, command: unknown): string {
   for (
     const [name, value, example] of [
       ["service", service, "im_open_login_svc"],
@@ -312,7 +318,7 @@ export class RestApiClient {
    * ```
    */
   async url(service: string, command: string): Promise<string> {
-    const path = pathOf(service, command);
+    const path = commandPath(service, command);
     return `${this.baseUrl}/${path}${this.#query(await this.#tickets.get())}`;
   }
 
@@ -387,7 +393,7 @@ export class RestApiClient {
     body: object = {},
     options: RestApiCallOptions = {},
   ): Promise<T> {
-    const path = pathOf(service, command);
+    const path = commandPath(service, command);
     const payload = serialize(body);
     const { signal, fallback = true } = options;
     const timeout = options.timeout === undefined
