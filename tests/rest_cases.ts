@@ -3,7 +3,12 @@
 // over HTTP on loopback from Deno, Node and Bun, and from a Worker in
 // workerd (rest_server.test.ts). Every error path checks that neither the
 // key nor the UserSig shows in the error.
-import { RestApiClient, type RestApiClientOptions, RestApiError } from "../rest.ts";
+import {
+  type RestApiCallOptions,
+  RestApiClient,
+  type RestApiClientOptions,
+  RestApiError,
+} from "../rest.ts";
 import { decodeUserSig } from "../mod.ts";
 import { VERSION } from "../src/version.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
@@ -76,17 +81,38 @@ export async function assertClean(error: unknown, env: RestEnv, tag: string): Pr
   assert(!/usersig=(?!\[redacted\])/i.test(shown), `the error shows a usersig: ${shown}`);
 }
 
-/** Runs `call` (it must reject with `code`), checks the error is clean, returns it. */
-async function rejects(
+/** What a failed call left: its error, and the prefixes of the requests the stand-in saw. */
+interface Failure {
+  error: RestApiError;
+  prefixes: string[];
+}
+
+/** A call that must fail: `standin/<command>` with `body`, through a client made with `options`. */
+interface FailingCall {
+  options?: Partial<RestApiClientOptions>;
+  command?: string;
+  body?: Record<string, unknown>;
+  call?: RestApiCallOptions;
+}
+
+/**
+ * Makes the call with a fresh tag; it must reject with a RestApiError of
+ * `code` that shows no secret.
+ */
+async function failure(
   env: RestEnv,
-  tag: string,
   code: string,
-  call: () => Promise<unknown>,
-): Promise<RestApiError> {
-  const error = await assertRejects(call, code) as RestApiError;
+  { options = {}, command = "echo", body = {}, call = {} }: FailingCall = {},
+): Promise<Failure> {
+  const tag = newTag();
+  const c = client(env, options);
+  const error = await assertRejects(
+    () => c.call("standin", command, { Tag: tag, ...body }, call),
+    code,
+  ) as RestApiError;
   assert(error instanceof RestApiError, `not a RestApiError: ${error}`);
   await assertClean(error, env, tag);
-  return error;
+  return { error, prefixes: (await requests(env, tag)).map((r) => r.prefix) };
 }
 
 export const REST_CASES: RestCase[] = [
@@ -154,41 +180,29 @@ export const REST_CASES: RestCase[] = [
   {
     name: "ActionStatus FAIL with a known code (70009, the wrong key) rejects, explained",
     async run(env) {
-      const tag = newTag();
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_ACTION_FAILED",
-        () => client(env, { secretKey: "another-apps-key" }).call("standin", "echo", { Tag: tag }),
-      );
+      const { error } = await failure(env, "ERR_REST_ACTION_FAILED", {
+        options: { secretKey: "another-apps-key" },
+      });
       assertEquals(error.errorCode, 70009);
       assertEquals(error.errorInfo, "usersig check failed: ERR_USERSIG_SIGNATURE_INVALID");
       assertEquals(error.explanation?.code, 70009);
       assertEquals(error.response?.ActionStatus, "FAIL");
-      assert(error.message.includes("UserSig was signed with the wrong key"), error.message);
-      assert(error.message.includes("ErrorCode 70009"), error.message);
-      assert(error.message.includes("v4/standin/echo"), error.message);
+      for (const part of ["UserSig was signed with the wrong key", "70009", "v4/standin/echo"]) {
+        assert(error.message.includes(part), error.message);
+      }
     },
   },
   {
     name: "ActionStatus FAIL with an unknown code passes ErrorCode and ErrorInfo through",
     async run(env) {
-      const tag = newTag();
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_ACTION_FAILED",
-        () =>
-          client(env).call("standin", "fail", {
-            Tag: tag,
-            ErrorCode: 20003,
-            ErrorInfo: "To_Account invalid\nsecond line",
-          }),
-      );
-      assertEquals([error.errorCode, error.errorInfo], [20003, "To_Account invalid\nsecond line"]);
+      const ErrorInfo = "To_Account invalid\nsecond line";
+      const { error } = await failure(env, "ERR_REST_ACTION_FAILED", {
+        command: "fail",
+        body: { ErrorCode: 20003, ErrorInfo },
+      });
+      assertEquals([error.errorCode, error.errorInfo], [20003, ErrorInfo]);
       assertEquals(error.explanation, undefined);
-      assert(error.message.includes("ErrorCode 20003"), error.message);
-      assert(error.message.includes("no explanation"), error.message);
+      assert(error.message.includes("20003") && error.message.includes("no explanation"));
       assert(!error.message.includes("\n"), `a line break from the server: ${error.message}`);
     },
   },
@@ -198,13 +212,12 @@ export const REST_CASES: RestCase[] = [
       const tag = newTag();
       let now = Date.now() / 1000 - 10 * 86400; // a clock ten days behind: expired for Tencent
       const c = client(env, { now: () => now });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_ACTION_FAILED",
+      const error = await assertRejects(
         () => c.call("standin", "echo", { Tag: tag }),
+        "ERR_REST_ACTION_FAILED",
       );
-      assertEquals(error.errorCode, 70001);
+      assertEquals((error as RestApiError).errorCode, 70001);
+      await assertClean(error, env, tag);
       now = Date.now() / 1000;
       await c.call("standin", "echo", { Tag: tag });
       const [first, second] = await requests(env, tag);
@@ -215,29 +228,23 @@ export const REST_CASES: RestCase[] = [
   {
     name: "an HTTP error status rejects ERR_REST_HTTP_STATUS and is never retried",
     async run(env) {
-      const tag = newTag();
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_HTTP_STATUS",
-        () => client(env).call("standin", "status", { Tag: tag, Status: 503, Text: "busy" }),
-      );
+      const { error, prefixes } = await failure(env, "ERR_REST_HTTP_STATUS", {
+        command: "status",
+        body: { Status: 503, Text: "busy" },
+      });
       assertEquals(error.status, 503);
       assert(error.message.includes("HTTP 503"), error.message);
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["primary"]);
+      assertEquals(prefixes, ["primary"]);
     },
   },
   {
     name: "an HTTP error with Tencent's FAIL body carries its ErrorCode",
     async run(env) {
-      const tag = newTag();
       const Text = JSON.stringify({ ActionStatus: "FAIL", ErrorCode: 70398, ErrorInfo: "limit" });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_HTTP_STATUS",
-        () => client(env).call("standin", "status", { Tag: tag, Status: 500, Text }),
-      );
+      const { error } = await failure(env, "ERR_REST_HTTP_STATUS", {
+        command: "status",
+        body: { Status: 500, Text },
+      });
       assertEquals([error.status, error.errorCode, error.errorInfo], [500, 70398, "limit"]);
       assertEquals(error.explanation?.meaning, "account limit reached");
     },
@@ -246,13 +253,10 @@ export const REST_CASES: RestCase[] = [
     name: "an answer that is not JSON rejects ERR_REST_BAD_RESPONSE",
     async run(env) {
       for (const Text of ["<html>502 Bad Gateway</html>", "", '{"ActionStatus":"OK"']) {
-        const tag = newTag();
-        const error = await rejects(
-          env,
-          tag,
-          "ERR_REST_BAD_RESPONSE",
-          () => client(env).call("standin", "raw", { Tag: tag, Text, Type: "text/html" }),
-        );
+        const { error } = await failure(env, "ERR_REST_BAD_RESPONSE", {
+          command: "raw",
+          body: { Text, Type: "text/html" },
+        });
         assert(error.message.includes("not a JSON object"), error.message);
       }
     },
@@ -260,25 +264,21 @@ export const REST_CASES: RestCase[] = [
   {
     name: "JSON that is not Tencent's shape rejects ERR_REST_BAD_RESPONSE",
     async run(env) {
-      for (
-        const body of [
-          [],
-          "OK",
-          null,
-          { Status: "OK" },
-          { ActionStatus: "ok" },
-          { ActionStatus: "FAIL" },
-          { ActionStatus: "FAIL", ErrorCode: "70009" },
-          { ActionStatus: "FAIL", ErrorCode: 1.5 },
-        ]
-      ) {
-        const tag = newTag();
-        const error = await rejects(
-          env,
-          tag,
-          "ERR_REST_BAD_RESPONSE",
-          () => client(env).call("standin", "raw", { Tag: tag, Text: JSON.stringify(body) }),
-        );
+      const bodies = [
+        [],
+        "OK",
+        null,
+        { Status: "OK" },
+        { ActionStatus: "ok" },
+        { ActionStatus: "FAIL" },
+        { ActionStatus: "FAIL", ErrorCode: "70009" },
+        { ActionStatus: "FAIL", ErrorCode: 1.5 },
+      ];
+      for (const body of bodies) {
+        const { error } = await failure(env, "ERR_REST_BAD_RESPONSE", {
+          command: "raw",
+          body: { Text: JSON.stringify(body) },
+        });
         assertEquals(error.errorCode, undefined, JSON.stringify(body));
       }
     },
@@ -286,45 +286,32 @@ export const REST_CASES: RestCase[] = [
   {
     name: "a redirect is not followed (the URL holds a credential)",
     async run(env) {
-      const tag = newTag();
-      const Location = `${env.url}/backup/v4/standin/echo`;
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_HTTP_STATUS",
-        () => client(env).call("standin", "redirect", { Tag: tag, Location }),
-      );
+      const { error, prefixes } = await failure(env, "ERR_REST_HTTP_STATUS", {
+        command: "redirect",
+        body: { Location: `${env.url}/backup/v4/standin/echo` },
+      });
       assertEquals(error.status, 307);
       assert(error.message.includes("not followed"), error.message);
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["primary"]);
+      assertEquals(prefixes, ["primary"]);
     },
   },
   {
     name: "a stand-in that never answers: ERR_REST_TIMEOUT, and no retry on the backup",
     async run(env) {
-      const tag = newTag();
-      const c = client(env, { baseUrl: `${env.url}/hang`, timeout: 300 });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_TIMEOUT",
-        () => c.call("standin", "echo", { Tag: tag }),
-      );
+      const { error, prefixes } = await failure(env, "ERR_REST_TIMEOUT", {
+        options: { baseUrl: `${env.url}/hang`, timeout: 300 },
+      });
       assert(error.message.includes("within 300 ms"), error.message);
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["hang"]);
+      assertEquals(prefixes, ["hang"]);
     },
   },
   {
     name: "a call's own timeout replaces the client's",
     async run(env) {
-      const tag = newTag();
-      const c = client(env, { baseUrl: `${env.url}/hang`, timeout: 60_000 });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_TIMEOUT",
-        () => c.call("standin", "echo", { Tag: tag }, { timeout: 200 }),
-      );
+      const { error } = await failure(env, "ERR_REST_TIMEOUT", {
+        options: { baseUrl: `${env.url}/hang`, timeout: 60_000 },
+        call: { timeout: 200 },
+      });
       assert(error.message.includes("within 200 ms"), error.message);
     },
   },
@@ -338,22 +325,19 @@ export const REST_CASES: RestCase[] = [
       while ((await requests(env, tag)).length === 0) await new Promise((r) => setTimeout(r, 20));
       const reason = new Error("the user left");
       controller.abort(reason);
-      const error = await rejects(env, tag, "ERR_REST_ABORTED", () => call);
+      const error = await assertRejects(() => call, "ERR_REST_ABORTED");
       assertEquals(error.cause, reason);
+      await assertClean(error, env, tag);
       assertEquals((await requests(env, tag)).map((r) => r.prefix), ["hang"]);
     },
   },
   {
     name: "an already aborted signal rejects ERR_REST_ABORTED and sends nothing",
     async run(env) {
-      const tag = newTag();
-      await rejects(
-        env,
-        tag,
-        "ERR_REST_ABORTED",
-        () => client(env).call("standin", "echo", { Tag: tag }, { signal: AbortSignal.abort() }),
-      );
-      assertEquals(await requests(env, tag), []);
+      const { prefixes } = await failure(env, "ERR_REST_ABORTED", {
+        call: { signal: AbortSignal.abort() },
+      });
+      assertEquals(prefixes, []);
     },
   },
   {
@@ -373,101 +357,73 @@ export const REST_CASES: RestCase[] = [
     name: "a refused connection is sent once more to the backup",
     async run(env) {
       const tag = newTag();
-      const answer = await client(env, { baseUrl: env.refused }).call("standin", "echo", {
-        Tag: tag,
-      });
-      assertEquals(answer.ActionStatus, "OK");
+      const c = client(env, { baseUrl: env.refused });
+      assertEquals((await c.call("standin", "echo", { Tag: tag })).ActionStatus, "OK");
       assertEquals((await requests(env, tag)).map((r) => r.prefix), ["backup"]);
     },
   },
   {
     name: "when the backup fails too, ERR_REST_UNREACHABLE carries both causes",
     async run(env) {
-      const tag = newTag();
-      const c = client(env, { baseUrl: env.refused, backupUrl: `${env.url}/drop` });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_UNREACHABLE",
-        () => c.call("standin", "echo", { Tag: tag }),
-      );
+      const { error, prefixes } = await failure(env, "ERR_REST_UNREACHABLE", {
+        options: { baseUrl: env.refused, backupUrl: `${env.url}/drop` },
+      });
       const cause = error.cause as AggregateError;
       assert(cause instanceof AggregateError, `cause: ${cause}`);
       assertEquals(cause.errors.length, 2);
       for (const host of [new URL(env.refused).host, new URL(env.url).host]) {
         assert(error.message.includes(host), error.message);
       }
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["drop"]);
+      assertEquals(prefixes, ["drop"]);
     },
   },
   {
     name: "fallback: false sends a call only once",
     async run(env) {
-      const tag = newTag();
-      const c = client(env, { baseUrl: `${env.url}/drop` });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_UNREACHABLE",
-        () => c.call("standin", "echo", { Tag: tag }, { fallback: false }),
-      );
+      const { error, prefixes } = await failure(env, "ERR_REST_UNREACHABLE", {
+        options: { baseUrl: `${env.url}/drop` },
+        call: { fallback: false },
+      });
       assert(error.cause instanceof Error && !(error.cause instanceof AggregateError));
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["drop"]);
+      assertEquals(prefixes, ["drop"]);
     },
   },
   {
     name: "a baseUrl without a backupUrl has no backup",
     async run(env) {
-      const tag = newTag();
-      const c = client(env, { baseUrl: `${env.url}/drop`, backupUrl: undefined });
-      assertEquals(c.backupUrl, undefined);
-      await rejects(
-        env,
-        tag,
-        "ERR_REST_UNREACHABLE",
-        () => c.call("standin", "echo", { Tag: tag }),
-      );
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["drop"]);
+      const options = { baseUrl: `${env.url}/drop`, backupUrl: undefined };
+      assertEquals(client(env, options).backupUrl, undefined);
+      const { prefixes } = await failure(env, "ERR_REST_UNREACHABLE", { options });
+      assertEquals(prefixes, ["drop"]);
     },
   },
   {
     name: "an answer cut off midway rejects ERR_REST_BAD_RESPONSE and is not retried",
     async run(env) {
-      const tag = newTag();
-      const c = client(env, { baseUrl: `${env.url}/cut` });
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_BAD_RESPONSE",
-        () => c.call("standin", "echo", { Tag: tag }),
-      );
+      const { error, prefixes } = await failure(env, "ERR_REST_BAD_RESPONSE", {
+        options: { baseUrl: `${env.url}/cut` },
+      });
       assert(error.message.includes("cut off"), error.message);
-      assertEquals((await requests(env, tag)).map((r) => r.prefix), ["cut"]);
+      assertEquals(prefixes, ["cut"]);
     },
   },
   {
     name: "an answer that declares more than 16 MiB rejects ERR_REST_BAD_RESPONSE",
     async run(env) {
-      const tag = newTag();
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_BAD_RESPONSE",
-        () => client(env).call("standin", "huge", { Tag: tag, Length: 16 * 1024 * 1024 + 1 }),
-      );
+      const { error } = await failure(env, "ERR_REST_BAD_RESPONSE", {
+        command: "huge",
+        body: { Length: 16 * 1024 * 1024 + 1 },
+      });
       assert(error.message.includes("larger than"), error.message);
     },
   },
   {
     name: "a server that echoes the signed URL in ErrorInfo: the UserSig is redacted",
     async run(env) {
-      const tag = newTag();
-      const error = await rejects(
-        env,
-        tag,
-        "ERR_REST_ACTION_FAILED",
-        () => client(env).call("standin", "fail", { Tag: tag, ErrorCode: 70003, EchoUrl: true }),
-      );
+      const { error } = await failure(env, "ERR_REST_ACTION_FAILED", {
+        command: "fail",
+        body: { ErrorCode: 70003, EchoUrl: true },
+      });
       assert(error.errorInfo?.includes("usersig=[redacted]"), error.errorInfo);
     },
   },

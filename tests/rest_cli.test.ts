@@ -49,6 +49,19 @@ const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 let tags = 0;
 const newTag = () => `cli-${Date.now()}-${++tags}`;
 
+/** `rest standin/echo {"Tag": tag} --sdkappid APP --base-url base`. */
+function echo(tag: string, base: string): string[] {
+  return [
+    "rest",
+    "standin/echo",
+    JSON.stringify({ Tag: tag }),
+    "--sdkappid",
+    APP,
+    "--base-url",
+    base,
+  ];
+}
+
 /** Neither the key nor any UserSig the stand-in saw for `tag` shows in the output. */
 function assertClean(out: string, standIn: TencentStandIn, tag: string): void {
   const userSigs = standIn.log.filter((r) => r.tag === tag).map((r) => r.query.usersig);
@@ -65,8 +78,7 @@ test(
     withStandIn(async ({ url, standIn }) => {
       const tag = newTag();
       const fake = io();
-      const argv = ["rest", "standin/echo", `{"Tag":"${tag}"}`, "--sdkappid", APP];
-      const status = await runCli([...argv, "--base-url", url], fake);
+      const status = await runCli(echo(tag, url), fake);
       assertEquals(status, 0, fake.err);
       assertEquals(fake.err, "");
       const answer = JSON.parse(fake.out);
@@ -110,15 +122,7 @@ test(
   () =>
     withStandIn(async ({ url, standIn }) => {
       const tag = newTag();
-      const argv = [
-        "rest",
-        "standin/echo",
-        `{"Tag":"${tag}"}`,
-        "--sdkappid",
-        APP,
-        "--base-url",
-        url,
-      ];
+      const argv = echo(tag, url);
       const text = io({ key: "another-apps-key" });
       assertEquals(await runCli(argv, text), 1);
       assertEquals(JSON.parse(text.out).ErrorCode, 70009);
@@ -144,13 +148,11 @@ test(
   () =>
     withStandIn(async ({ url, refused, standIn }) => {
       const tag = newTag();
-      const body = `{"Tag":"${tag}"}`;
       const slow = io();
-      const argv = ["rest", "standin/echo", body, "--sdkappid", APP, "--timeout", "1"];
-      assertEquals(await runCli([...argv, "--base-url", `${url}/hang`], slow), 1);
+      assertEquals(await runCli([...echo(tag, `${url}/hang`), "--timeout", "1"], slow), 1);
       assert(slow.err.startsWith("usersig: ERR_REST_TIMEOUT: "), slow.err);
       const down = io();
-      assertEquals(await runCli([...argv, "--base-url", refused, "--json"], down), 1);
+      assertEquals(await runCli([...echo(tag, refused), "--json"], down), 1);
       assertEquals(JSON.parse(down.out).error.code, "ERR_REST_UNREACHABLE");
       assertClean(slow.out + slow.err + down.out + down.err, standIn, tag);
     }),
@@ -275,15 +277,7 @@ test(
   () =>
     withStandIn(async ({ url, standIn }) => {
       const tag = newTag();
-      const argv = [
-        "rest",
-        "standin/echo",
-        `{"Tag":"${tag}"}`,
-        "--sdkappid",
-        APP,
-        "--base-url",
-        url,
-      ];
+      const argv = echo(tag, url);
       const failed = await deno(
         ["run", "--allow-read", "--allow-env", "--allow-net=127.0.0.1", "cli.ts", ...argv],
         "",
