@@ -264,6 +264,26 @@ test("a clock that is not unix seconds rejects the call with a TypeError", async
   assertEquals(calls.length, 0);
 });
 
+test("a signal that fires while the UserSig is issued ends the call before anything is sent", async () => {
+  const { calls, fetch } = spy();
+  const controller = new AbortController();
+  const now = () => (controller.abort(), 1_800_000_000);
+  const client = new RestApiClient(base({ fetch, now }));
+  await assertRejects(
+    () => client.call("s", "c", {}, { signal: controller.signal }),
+    "ERR_REST_ABORTED",
+  );
+  assertEquals(calls.length, 0);
+});
+
+test("a redirect a browser hid (opaqueredirect, status 0) is an HTTP error, not followed", async () => {
+  const hidden = Object.defineProperty(new Response(null, { status: 200 }), "status", { value: 0 });
+  Object.defineProperty(hidden, "type", { value: "opaqueredirect" });
+  const client = new RestApiClient(base({ fetch: () => Promise.resolve(hidden) }));
+  const error = await assertRejects(() => client.call("s", "c"), "ERR_REST_HTTP_STATUS");
+  assert(error.message.includes("not followed"), error.message);
+});
+
 test("a fetch that ignores its signal still times out", async () => {
   const client = new RestApiClient(
     base({ fetch: () => new Promise<Response>(() => {}), timeout: 50 }),

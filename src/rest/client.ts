@@ -6,6 +6,7 @@
 import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
 import { checkSdkAppId, checkUserId, integer } from "../validate.ts";
 import { VERSION } from "../version.ts";
+import { Deadline, ended } from "./deadline.ts";
 import { RestApiError, safeCause } from "./errors.ts";
 import { isRestApiRegion, REST_API_REGIONS, type RestApiRegion } from "./regions.ts";
 import { readAnswer, type RestApiResponse } from "./response.ts";
@@ -130,58 +131,6 @@ function randomU32(): number {
 
 function hostOf(base: string): string {
   return new URL(base).host;
-}
-
-/**
- * The end of a call: its timeout, or the caller's signal, whichever comes
- * first. `within` makes any wait give up then, even a `fetch` that ignores
- * its signal.
- */
-class Deadline {
-  readonly #controller = new AbortController();
-  readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #caller?: AbortSignal;
-  readonly #onAbort = () => this.#end("aborted");
-  readonly #ended: Promise<never>;
-  #reject!: (reason: unknown) => void;
-  #reason?: "timeout" | "aborted";
-
-  constructor(timeout: number, caller: AbortSignal | undefined) {
-    this.#ended = new Promise<never>((_, reject) => (this.#reject = reject));
-    this.#ended.catch(() => {});
-    this.#timer = setTimeout(() => this.#end("timeout"), timeout);
-    this.#caller = caller;
-    caller?.addEventListener("abort", this.#onAbort, { once: true });
-  }
-
-  /** The signal handed to `fetch`. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /** Why the call ended early, if it did. */
-  get reason(): "timeout" | "aborted" | undefined {
-    return this.#reason;
-  }
-
-  /** `promise`, or a rejection once the deadline passes. */
-  within = <T>(promise: Promise<T>): Promise<T> => {
-    promise.catch(() => {}); // settles after the deadline: nobody waits for it then
-    return Promise.race([promise, this.#ended]);
-  };
-
-  #end(reason: "timeout" | "aborted"): void {
-    if (this.#reason !== undefined) return;
-    this.#reason = reason;
-    this.#reject(new Error(reason));
-    this.#controller.abort();
-  }
-
-  /** Stops the timer and lets go of the caller's signal. */
-  clear(): void {
-    clearTimeout(this.#timer);
-    this.#caller?.removeEventListener("abort", this.#onAbort);
-  }
 }
 
 /**
@@ -412,6 +361,8 @@ export class RestApiClient {
     try {
       for (const base of targets) {
         const where = `${path} at ${hostOf(base)}`;
+        // The signal may have fired while the UserSig was issued.
+        if (deadline.reason !== undefined) throw ended(deadline.reason, where, timeout, signal);
         let response: Response;
         try {
           response = await deadline.within(this.#fetch(`${base}/${path}${query}`, {
@@ -456,26 +407,6 @@ export class RestApiClient {
       { cause: failures.length === 1 ? failures[0] : new AggregateError(failures, "both failed") },
     );
   }
-}
-
-/** The error of a call that its timeout or its caller's signal ended. */
-function ended(
-  reason: "timeout" | "aborted",
-  where: string,
-  timeout: number,
-  signal: AbortSignal | undefined,
-  answer = "",
-): RestApiError {
-  if (reason === "aborted") {
-    return new RestApiError("ERR_REST_ABORTED", `${where}: aborted by the caller's signal`, {
-      cause: signal?.reason,
-    });
-  }
-  return new RestApiError(
-    "ERR_REST_TIMEOUT",
-    `${where}: no ${answer}answer within ${timeout} ms; the command may or may not have ` +
-      "taken effect",
-  );
 }
 
 /**

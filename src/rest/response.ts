@@ -121,6 +121,8 @@ export async function readAnswer(
   const text = await bodyText(response, within, where, secret);
   const status = response.status;
   if (status < 200 || status > 299) {
+    // A browser hides a redirect it did not follow as an "opaqueredirect" of status 0.
+    const redirect = (status >= 300 && status < 400) || response.type === "opaqueredirect";
     const body = jsonObject(redact(text, secret));
     const reason = response.statusText ? ` ${quoted(redact(response.statusText, secret), 60)}` : "";
     const failed = tencentError(body);
@@ -128,9 +130,7 @@ export async function readAnswer(
     throw new RestApiError(
       "ERR_REST_HTTP_STATUS",
       `${where}: HTTP ${status}${reason}${tencent}` +
-        (status >= 300 && status < 400
-          ? " (a redirect, not followed: the URL holds a credential)"
-          : ""),
+        (redirect ? " (a redirect, not followed: the URL holds a credential)" : ""),
       { status, response: body, ...failed },
     );
   }
