@@ -1,10 +1,10 @@
-#!/usr/bin/env -S deno run --allow-read --allow-env
+#!/usr/bin/env -S deno run --allow-read --allow-env --allow-net
 /**
  * The `usersig` command: issue, check and read Tencent Cloud IM / TRTC
  * tickets from a terminal.
  *
  * ```sh
- * deno run --allow-read --allow-env jsr:@usersig/usersig/cli --help
+ * deno run --allow-read --allow-env --allow-net jsr:@usersig/usersig/cli --help
  * deno run jsr:@usersig/usersig/cli inspect eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS...
  * TENCENT_SECRET_KEY=... deno run --allow-env jsr:@usersig/usersig/cli gen --sdkappid 1400000000 --user alice
  * ```
@@ -15,6 +15,8 @@
  * - `verify --sdkappid N --user U TICKET` exits 0 with the claims, or 1 with
  *   the error code and the reason.
  * - `inspect TICKET` reads a ticket (v2 or v1) without a key.
+ * - `rest SERVICE/COMMAND [JSON | -] --sdkappid N` calls the IM REST API as
+ *   the administrator and prints Tencent's answer (needs `--allow-net`).
  *
  * `--json` and `--help` work on every command. The secret key comes from
  * `--key-file PATH`, the `TENCENT_SECRET_KEY` environment variable, or a
