@@ -1,10 +1,10 @@
-#!/usr/bin/env -S deno run --allow-read --allow-env
+#!/usr/bin/env -S deno run --allow-read --allow-env --allow-net
 /**
  * The `usersig` command: issue, check and read Tencent Cloud IM / TRTC
  * tickets from a terminal.
  *
  * ```sh
- * deno run --allow-read --allow-env jsr:@usersig/usersig/cli --help
+ * deno run --allow-read --allow-env --allow-net jsr:@usersig/usersig/cli --help
  * deno run jsr:@usersig/usersig/cli inspect eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS...
  * TENCENT_SECRET_KEY=... deno run --allow-env jsr:@usersig/usersig/cli gen --sdkappid 1400000000 --user alice
  * ```
@@ -17,6 +17,8 @@
  * - `inspect TICKET` reads a ticket (v2 or v1) without a key.
  * - `explain CODE` says what one of Tencent's error codes (70009, -100018…)
  *   means, what is likely wrong with the ticket, and which command checks it.
+ * - `rest SERVICE/COMMAND [JSON | -] --sdkappid N` calls the IM REST API as
+ *   the administrator and prints Tencent's answer (needs `--allow-net`).
  *
  * `--json` and `--help` work on every command. The secret key comes from
  * `--key-file PATH`, the `TENCENT_SECRET_KEY` environment variable, or a
@@ -73,6 +75,21 @@ async function readSecret(prompt: string): Promise<string | null> {
   }
 }
 
+/** Reads standard input to its end, giving up once past `maxBytes` (see CliIo.readStdin). */
+async function readStdin(maxBytes: number): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  let total = 0;
+  for await (const chunk of stdinChunks(maxBytes + 1)) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      throw Object.assign(new Error(`larger than ${maxBytes} bytes`), { name: "TooLarge" });
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 /**
  * How long a key file may take to open. A FIFO opens once something writes
  * to it (at once for `--key-file <(command)`); one that nobody writes to
@@ -126,6 +143,7 @@ const io: CliIo = {
   },
   readTextFile,
   readSecret,
+  readStdin,
   now: () => Math.floor(Date.now() / 1000),
 };
 

@@ -376,7 +376,7 @@ export const TENCENT_CODES: readonly TencentCode[] = [
  *
  * @example Explaining the ErrorCode of a failed REST call
  * ```ts
- * import { tencentCode } from "./tencent_codes.ts";
+ * import { tencentCode } from "@usersig/usersig/rest";
  *
  * const row = tencentCode(70009);
  * console.assert(row?.meaning === "UserSig was signed with the wrong key");

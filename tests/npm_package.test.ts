@@ -2,7 +2,7 @@
 // builds it, `npm pack` packs it, and a new project installs the tarball
 // offline (its dependencies come from npm's cache, or from this repository's
 // node_modules when the cache lacks them) and imports it by its name only:
-// `@usersig/usersig`, `/legacy`, `/service`. The consumer runs in the runtime
+// `@usersig/usersig`, `/legacy`, `/service`, `/rest`. The consumer runs in the runtime
 // that runs this suite; in Node, a TypeScript consumer also type-checks
 // against the package's declarations.
 import {
@@ -82,6 +82,7 @@ const EXPECTED = {
   service: [200, "carol", true],
   healthz: 200,
   privatePaths: ["refused", "refused"],
+  rest: ["administrator", "1400000000"],
 };
 
 // A user's script: imports by package name only.
@@ -90,6 +91,7 @@ import { readFileSync } from "node:fs";
 import { TLSSigAPIv2, UserSigError } from "${NAME}";
 import { TLSSigAPI, UserSigError as LegacyUserSigError } from "${NAME}/legacy";
 import { createUserSigHandler, jwtAuthenticator } from "${NAME}/service";
+import { RestApiClient } from "${NAME}/rest";
 
 const { v2, v1, v1Key } = JSON.parse(readFileSync(new URL("./vectors.json", import.meta.url), "utf8"));
 const out = {};
@@ -123,6 +125,10 @@ const body = await response.json();
 const verified = await api.verifyUserSig(body.userSig, "carol").then(() => true, (e) => e.code);
 out.service = [response.status, body.userId, verified];
 out.healthz = (await handler(new Request("http://usersig.test/healthz"))).status;
+
+const rest = new RestApiClient({ sdkAppId: 1400000000, secretKey: "a-made-up-key-for-the-npm-package-test", baseUrl: "http://127.0.0.1:9" });
+const signed = new URL(await rest.url("openim", "sendmsg")).searchParams;
+out.rest = [signed.get("identifier"), signed.get("sdkappid")];
 
 out.privatePaths = [];
 for (const path of ["${NAME}/src/errors.js", "${NAME}/cli"]) {

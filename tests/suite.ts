@@ -7,6 +7,7 @@ import "./legacy.test.ts";
 import "./legacy_keys.test.ts";
 import "./private_map.test.ts";
 import "./property.test.ts";
+import "./rest.test.ts";
 import "./service_handler.test.ts";
 import "./tencent_codes.test.ts";
 import "./vectors.test.ts";

@@ -11,3 +11,5 @@ import "./service.test.ts";
 import "./service_examples.test.ts";
 import "./ticket_length.test.ts";
 import "./portability.test.ts";
+import "./rest_cli.test.ts";
+import "./rest_server.test.ts";

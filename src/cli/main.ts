@@ -30,6 +30,7 @@ import { KEY_ENV, readSecretKey } from "./key.ts";
 import { checkRoomId, checkRoomStr, checkRoomStrToIssue, checkUserId } from "../validate.ts";
 import { TENCENT_CODES, tencentCode, tencentCodesFor, type TicketKind } from "../tencent_codes.ts";
 import { VERSION } from "../version.ts";
+import { REST_COMMAND } from "./rest.ts";
 
 /** What the CLI needs from its process; cli.ts gives Deno's, tests give fakes. */
 export interface CliIo {
@@ -52,6 +53,11 @@ export interface CliIo {
    * piped input); null when there is none or the user cancels.
    */
   readSecret(prompt: string): Promise<string | null>;
+  /**
+   * Reads standard input to its end, at most `maxBytes` bytes; past that it
+   * rejects with an error named `"TooLarge"`. Absent where there is none.
+   */
+  readStdin?(maxBytes: number): Promise<string>;
   /** The clock, unix seconds. */
   now(): number;
 }
@@ -73,6 +79,7 @@ Commands:
   verify         check a ticket with the key; exit 0 if it is good, 1 if not
   inspect        read a ticket without a key: app, user, times, room, privileges
   explain        say what one of Tencent's error codes (70009, -100018, ...) means
+  rest           call the IM REST API as the administrator; print Tencent's answer
 
 Every command takes --json (machine-readable output) and -h, --help.
 
@@ -189,6 +196,7 @@ ${COMMON_LINES}
 `,
     run: explainCode,
   },
+  rest: REST_COMMAND,
 };
 
 function required(args: ParsedArgs, name: string): string {

@@ -1,0 +1,162 @@
+// This module is browser compatible.
+// Reading Tencent's answer: bounded, strict UTF-8, strict JSON, and
+// Tencent's shape ({"ActionStatus": "OK" | "FAIL", "ErrorCode", "ErrorInfo"}).
+
+import { fromUtf8 } from "../validate.ts";
+import { actionFailedMessage, quoted, redact, RestApiError, safeCause } from "./errors.ts";
+
+/** The most an answer may hold: Tencent's largest pages are far smaller. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A successful answer of the REST API: `ActionStatus` is `"OK"`; the other
+ * fields are the command's.
+ */
+export interface RestApiResponse {
+  /** Always `"OK"`: any other answer rejects. */
+  ActionStatus: "OK";
+  /** `0` on success. */
+  ErrorCode?: number;
+  /** Empty on success. */
+  ErrorInfo?: string;
+  /** The command's own fields. */
+  [field: string]: unknown;
+}
+
+/** Waits for a promise, or rejects when the call's time is up or it is aborted. */
+export type Within = <T>(promise: Promise<T>) => Promise<T>;
+
+/** The answer's bytes, at most {@link MAX_RESPONSE_BYTES}, as strict UTF-8. */
+async function bodyText(
+  response: Response,
+  within: Within,
+  where: string,
+  secret: string,
+): Promise<string> {
+  const tooLarge = () =>
+    new RestApiError(
+      "ERR_REST_BAD_RESPONSE",
+      `${where}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes`,
+      { status: response.status },
+    );
+  const length = Number(response.headers.get("content-length") ?? NaN);
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    if (length > MAX_RESPONSE_BYTES) throw tooLarge();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await within(reader.read());
+      } catch (error) {
+        // The caller tells a cut from its own deadline.
+        throw new RestApiError(
+          "ERR_REST_BAD_RESPONSE",
+          `${where}: the answer was cut off (HTTP ${response.status} had begun, so the ` +
+            "command may have taken effect)",
+          { status: response.status, cause: safeCause(error, secret) },
+        );
+      }
+      if (chunk.done) break;
+      total += chunk.value.length;
+      if (total > MAX_RESPONSE_BYTES) throw tooLarge();
+      chunks.push(chunk.value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  const text = fromUtf8(bytes);
+  if (text === null) {
+    throw new RestApiError("ERR_REST_BAD_RESPONSE", `${where}: the answer is not UTF-8 text`, {
+      status: response.status,
+    });
+  }
+  return text;
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // not JSON: said by the caller
+  }
+  return undefined;
+}
+
+/** Tencent's ErrorCode and ErrorInfo, when the body has them in shape. */
+function tencentError(body: Record<string, unknown> | undefined) {
+  const errorCode = body?.ErrorCode;
+  if (typeof errorCode !== "number" || !Number.isSafeInteger(errorCode)) return undefined;
+  const info = body?.ErrorInfo;
+  return { errorCode, errorInfo: typeof info === "string" ? info : "" };
+}
+
+/**
+ * Reads an answer of the REST API: the body when `ActionStatus` is `"OK"`,
+ * else a {@link RestApiError}. Text from a failed answer is redacted of
+ * `secret` before anything keeps it.
+ *
+ * @throws {RestApiError} `ERR_REST_HTTP_STATUS` for a status other than
+ * 2xx, `ERR_REST_BAD_RESPONSE` for a body that is cut, too large, not JSON
+ * or not Tencent's shape, `ERR_REST_ACTION_FAILED` for `"FAIL"`.
+ */
+export async function readAnswer(
+  response: Response,
+  within: Within,
+  where: string,
+  secret: string,
+): Promise<RestApiResponse> {
+  const text = await bodyText(response, within, where, secret);
+  const status = response.status;
+  if (status < 200 || status > 299) {
+    // A browser hides a redirect it did not follow as an "opaqueredirect" of status 0.
+    const redirect = (status >= 300 && status < 400) || response.type === "opaqueredirect";
+    const body = jsonObject(redact(text, secret));
+    const reason = response.statusText ? ` ${quoted(redact(response.statusText, secret), 60)}` : "";
+    const failed = tencentError(body);
+    const tencent = failed ? `, ErrorCode ${failed.errorCode} ${quoted(failed.errorInfo)}` : "";
+    throw new RestApiError(
+      "ERR_REST_HTTP_STATUS",
+      `${where}: HTTP ${status}${reason}${tencent}` +
+        (redirect ? " (a redirect, not followed: the URL holds a credential)" : ""),
+      { status, response: body, ...failed },
+    );
+  }
+  const body = jsonObject(text);
+  if (body?.ActionStatus === "OK") return body as RestApiResponse;
+  const safe = redact(text, secret);
+  const redactedBody = jsonObject(safe);
+  if (redactedBody === undefined) {
+    throw new RestApiError(
+      "ERR_REST_BAD_RESPONSE",
+      `${where}: the answer is not a JSON object: ${quoted(safe, 80)}`,
+      { status },
+    );
+  }
+  const failed = tencentError(redactedBody);
+  if (redactedBody.ActionStatus !== "FAIL" || failed === undefined) {
+    throw new RestApiError(
+      "ERR_REST_BAD_RESPONSE",
+      `${where}: the answer is not in Tencent's shape ` +
+        `(ActionStatus "OK", or "FAIL" with a numeric ErrorCode): ${quoted(safe, 80)}`,
+      { status, response: redactedBody },
+    );
+  }
+  throw new RestApiError(
+    "ERR_REST_ACTION_FAILED",
+    actionFailedMessage(where, failed.errorCode, failed.errorInfo),
+    { status, response: redactedBody, ...failed },
+  );
+}
