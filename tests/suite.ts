@@ -8,5 +8,7 @@ import "./legacy_keys.test.ts";
 import "./private_map.test.ts";
 import "./property.test.ts";
 import "./service_handler.test.ts";
+import "./service_routes.test.ts";
+import "./service_user_id.test.ts";
 import "./vectors.test.ts";
 import "./zlib.test.ts";
