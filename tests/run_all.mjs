@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The README's test command: the repository checks (format, lint, types,
-// docs, publish), then one suite in Deno, Node, Bun, workerd and headless
-// Chromium. Prints `<runtime>: N passed, N failed, N skipped` for each and
-// last the total `N passed, N failed`. An argument filters tests by name;
-// VERBOSE=1 prints passing tests too. With CI set, a missing runtime fails
-// the run; without it, the run says what to install and goes on.
+// docs, publish), then one suite in Deno, Node, Bun, workerd, Vercel's Edge
+// Runtime and headless Chromium. Prints `<runtime>: N passed, N failed,
+// N skipped` for each and last the total `N passed, N failed`. An argument
+// filters tests by name; VERBOSE=1 prints passing tests too. With CI set, a
+// missing runtime fails the run; without it, the run says what to install
+// and goes on.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -74,13 +75,14 @@ function missing(name, hint) {
   }
 }
 
-async function bundle(entry, outfile, platform) {
+async function bundle(entry, outfile, platform, format = "esm") {
   const { build: esbuild } = await import("esbuild");
   await esbuild({
     entryPoints: [join(root, entry)],
     outfile: join(build, outfile),
     bundle: true,
-    format: "esm",
+    format,
+    globalName: format === "iife" ? "portable" : undefined,
     platform,
     packages: platform === "node" ? "external" : undefined,
     target: "es2022",
@@ -173,6 +175,35 @@ async function workerd() {
   }
 }
 
+async function edgeRuntime() {
+  let EdgeRuntime;
+  try {
+    ({ EdgeRuntime } = await import("edge-runtime"));
+  } catch {
+    return missing("edge-runtime", "npm install (the edge-runtime package)");
+  }
+  // The Edge Runtime evaluates scripts, not modules: the suite as one script.
+  await bundle("tests/run_portable.ts", "edge-runtime.js", "browser", "iife");
+  const runtime = new EdgeRuntime({
+    initialCode: readFileSync(join(build, "edge-runtime.js"), "utf8"),
+    // It has no CompressionStream: lend Node's to the tests' reference zlib
+    // (tests/tickets.ts), under a name the library never reads.
+    extend: (context) =>
+      Object.assign(context, {
+        referenceZlib: {
+          CompressionStream: globalThis.CompressionStream,
+          DecompressionStream: globalThis.DecompressionStream,
+        },
+      }),
+  });
+  try {
+    const report = await runtime.evaluate(`portable.report(${JSON.stringify(filter)})`);
+    parse("edge-runtime", [...report.lines].join("\n"));
+  } catch (error) {
+    record("edge-runtime", [`FAIL edge-runtime runner\n  ${error?.stack ?? error}`], null);
+  }
+}
+
 async function chromium() {
   if (!existsSync(CHROMIUM)) return missing("chromium", "apt-get install -y chromium");
   await bundle("tests/run_portable.ts", "portable.js", "browser");
@@ -213,7 +244,7 @@ globalThis.__report = await report(${JSON.stringify(filter)});
   }
 }
 
-for (const step of [checks, deno, node, bun, workerd, chromium]) {
+for (const step of [checks, deno, node, bun, workerd, edgeRuntime, chromium]) {
   try {
     await step();
   } catch (error) {
