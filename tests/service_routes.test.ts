@@ -163,7 +163,7 @@ test("service routes: a CORS preflight under the base path is answered", async (
   assertEquals(response.status, 204);
   assertEquals(response.headers.get("access-control-allow-methods"), "POST");
 }, {
-  runtimes: ["deno", "node", "bun", "workerd"],
+  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"],
   why: "a browser drops the Origin header from a Request it builds",
 });
 
