@@ -4,7 +4,8 @@
 // as ES module JavaScript beside its `.d.ts` (one file a module, so the
 // entries share one `UserSigError`), relative `.ts` imports rewritten to
 // `.js`, npm imports left as they are and declared as dependencies with the
-// ranges of deno.json's `imports`. `./cli` is left out: it is Deno's.
+// ranges of deno.json's `imports` — `hono` as an optional peer dependency
+// instead. `./cli` is left out: it is Deno's.
 //
 //   node scripts/build_npm.mjs [--outdir DIR]     (default .build/npm)
 //
@@ -109,12 +110,24 @@ for (const file of walk(outdir)) {
   }
 }
 
+/**
+ * Packages the user's app brings: `./hono` returns routes for the app's own
+ * Hono, and one copy of hono must serve both (a second copy's types do not
+ * match the app's). Optional, so that npm installs no hono for the other
+ * entries.
+ */
+const PEERS = new Set(["hono"]);
+
 const ranges = npmRanges();
 const dependencies = {};
+const peerDependencies = {};
 for (const name of [...used].sort()) {
   if (!ranges.has(name)) fail(`"${name}" is imported but not an npm: import in deno.json`);
-  dependencies[name] = ranges.get(name);
+  (PEERS.has(name) ? peerDependencies : dependencies)[name] = ranges.get(name);
 }
+const peerDependenciesMeta = Object.fromEntries(
+  Object.keys(peerDependencies).map((name) => [name, { optional: true }]),
+);
 
 const exportsMap = {};
 for (const [key, file] of entries) {
@@ -132,6 +145,8 @@ const manifest = {
   exports: exportsMap,
   files: [...entries.map(([, f]) => f.replace(/^\.\//, "").replace(/\.ts$/, ".*")), "src/"],
   dependencies,
+  peerDependencies,
+  peerDependenciesMeta,
 };
 writeFileSync(join(outdir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(outdir);

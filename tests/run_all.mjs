@@ -93,6 +93,30 @@ async function bundle(entry, outfile, platform, format = "esm") {
 const exportsOf = () =>
   Object.values(JSON.parse(readFileSync(join(root, "deno.json"), "utf8")).exports);
 
+/**
+ * `deno doc --lint`, less one kind of report that Deno itself has dropped
+ * (denoland/deno#27364): a public type that refers to a type of another
+ * package — `Context` and `Hono` from hono, here — is "private" only because
+ * the package is read from node_modules. A type of our own still counts.
+ */
+async function docLint(args) {
+  const { code, out } = await run(bin("deno"), args);
+  if (code === 0) return { code, out };
+  const reports = out.split(/\n(?=error\[)/).filter((report) => report.startsWith("error["));
+  const kept = reports.filter((report) => {
+    const ref =
+      /^error\[private-type-ref\]: .* references private type '(\w+)'\n\s*--> (.+?):\d+:\d+/
+        .exec(report);
+    if (ref === null) return true;
+    const [, name, file] = ref;
+    const imported = new RegExp(
+      `import\\s+(?:type\\s+)?\\{[^}]*\\b${name}\\b[^}]*\\}\\s*from\\s*"([^"]+)"`,
+    ).exec(readFileSync(file, "utf8"));
+    return imported === null || imported[1].startsWith(".");
+  });
+  return kept.length === 0 ? { code: 0, out: "" } : { code, out: kept.join("\n") };
+}
+
 async function checks() {
   const entries = exportsOf();
   const steps = [
@@ -105,7 +129,7 @@ async function checks() {
       "tests/portability.json",
       "mod.ts",
     ]],
-    ["deno doc --lint", ["doc", "--lint", ...entries]],
+    ["deno doc --lint", ["doc", "--lint", ...entries], docLint],
     ["doc examples run (deno test --doc)", ["test", "--doc", "--allow-all", ...entries, "src/"]],
     ["every export documented with @param, @returns, @throws and a titled @example", [
       "tests/doc_check.mjs",
@@ -116,7 +140,7 @@ async function checks() {
   let passed = 0, failed = 0;
   for (const [name, args, cmd = bin("deno")] of steps) {
     if (filter && !name.includes(filter)) continue;
-    const { code, out } = await run(cmd, args);
+    const { code, out } = typeof cmd === "function" ? await cmd(args) : await run(cmd, args);
     // A doc example asserts with console.assert, which prints instead of throwing.
     if (code === 0 && !out.includes("Assertion failed")) {
       passed++;

@@ -2,6 +2,7 @@
 // Chromium.
 import "./api.test.ts";
 import "./base64.test.ts";
+import "./hono.test.ts";
 import "./cli_unit.test.ts";
 import "./legacy.test.ts";
 import "./legacy_keys.test.ts";
