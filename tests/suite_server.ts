@@ -3,6 +3,7 @@
 import "./browser_page.test.ts";
 import "./cli.test.ts";
 import "./legacy_node.test.ts";
+import "./nextjs_route.test.ts";
 import "./npm_hono.test.ts";
 import "./npm_package.test.ts";
 import "./official.test.ts";
