@@ -3,6 +3,7 @@
 import "./api.test.ts";
 import "./base64.test.ts";
 import "./hono.test.ts";
+import "./hono_example.test.ts";
 import "./cli_unit.test.ts";
 import "./legacy.test.ts";
 import "./legacy_keys.test.ts";
