@@ -6,8 +6,9 @@
  *
  * Callers authenticate with `Authorization: Bearer <JWT>` (HS256 with a
  * shared secret, or RS256/ES256 through a JWKS URL, checked with `jose`);
- * the ticket is always for the verified token's `sub`. The secret key stays
- * in the service. This entry point depends on `jose`; the core (`mod.ts`)
+ * the ticket is always for the user the verified token names: its `sub`,
+ * another claim, or a mapping of it to a Tencent UserID (`uuidUserId`,
+ * `hashedUserId`). The secret key stays in the service. This entry point depends on `jose`; the core (`mod.ts`)
  * depends on nothing.
  *
  * @example The service on Deno.serve, configured from the environment
@@ -37,7 +38,13 @@
  * @module
  */
 
-export { type Authenticate, jwtAuthenticator, type JwtAuthOptions } from "./src/service/auth.ts";
+export {
+  type Authenticate,
+  jwtAuthenticator,
+  type JwtAuthOptions,
+  type TokenClaims,
+  type UserIdMapping,
+} from "./src/service/auth.ts";
 export { ServiceError } from "./src/service/errors.ts";
 export { type EnvServiceOptions, serviceFromEnv } from "./src/service/from_env.ts";
 export {
@@ -58,3 +65,4 @@ export {
   type ServiceEnv,
   type ServiceSettings,
 } from "./src/service/settings.ts";
+export { hashedUserId, uuidUserId } from "./src/service/user_id.ts";

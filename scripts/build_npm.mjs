@@ -4,9 +4,10 @@
 // as ES module JavaScript beside its `.d.ts` (one file a module, so the
 // entries share one `UserSigError`), relative `.ts` imports rewritten to
 // `.js`, npm imports left as they are and declared as dependencies with the
-// ranges of deno.json's `imports`. `./cli` is left out: it is Deno's. The
-// version is deno.json's, in the manifest and in `src/version.js`, where it is
-// written as a literal: the package does not ship deno.json.
+// ranges of deno.json's `imports` — `hono` as an optional peer dependency
+// instead. `./cli` is left out: it is Deno's. The version is deno.json's, in
+// the manifest and in `src/version.js`, where it is written as a literal: the
+// package does not ship deno.json.
 //
 //   node scripts/build_npm.mjs [--outdir DIR] [--repository URL]
 //
@@ -62,6 +63,14 @@ function walk(dir, base = dir) {
 // Declarations keep `./x.ts` specifiers: point them at the `.js` files too.
 const RELATIVE_TS = /(["'])(\.{1,2}\/[^"'\n]*?)\.ts\1/g;
 const BARE = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'./][^"']*)["']/g;
+/**
+ * Packages the user's app brings: `./hono` returns routes for the app's own
+ * Hono, and one copy of hono must serve both (a second copy's types do not
+ * match the app's). Optional, so that npm installs no hono for the other
+ * entries.
+ */
+const PEERS = new Set(["hono"]);
+
 const DENO_JSON = /["'](?:\.{1,2}\/)+deno\.json["']/;
 
 /**
@@ -142,10 +151,14 @@ export function buildNpm({ outdir, repository, entries }) {
 
   const ranges = npmRanges(deno);
   const dependencies = {};
+  const peerDependencies = {};
   for (const name of [...used].sort()) {
     if (!ranges.has(name)) fail(`"${name}" is imported but not an npm: import in deno.json`);
-    dependencies[name] = ranges.get(name);
+    (PEERS.has(name) ? peerDependencies : dependencies)[name] = ranges.get(name);
   }
+  const peerDependenciesMeta = Object.fromEntries(
+    Object.keys(peerDependencies).map((name) => [name, { optional: true }]),
+  );
 
   const exportsMap = {};
   for (const [key, file] of entries) {
@@ -164,6 +177,8 @@ export function buildNpm({ outdir, repository, entries }) {
     exports: exportsMap,
     files: [...entries.map(([, f]) => f.replace(/^\.\//, "").replace(/\.ts$/, ".*")), "src/"],
     dependencies,
+    peerDependencies,
+    peerDependenciesMeta,
   };
   writeFileSync(join(outdir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

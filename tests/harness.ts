@@ -3,10 +3,12 @@
 // prints one line a case and a closing `<runtime>: N passed, N failed` line.
 
 /** The runtimes the suite runs in. */
-export type Runtime = "deno" | "node" | "bun" | "workerd" | "chromium";
+export type Runtime = "deno" | "node" | "bun" | "workerd" | "chromium" | "edge-runtime";
 
 function detect(): Runtime {
   const g = globalThis as Record<string, unknown>;
+  // Vercel's Edge Runtime names itself in a global string.
+  if (typeof g.EdgeRuntime === "string") return "edge-runtime";
   if (g.Deno !== undefined) return "deno";
   if (g.Bun !== undefined) return "bun";
   if (typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers") {

@@ -47,3 +47,16 @@ test("the import scan sees bare, npm: and node: imports (so the core test can fa
   assertEquals(found, ["jose", "npm:x", "node:fs", "./y.ts"]);
   assert([...graph("legacy.ts").values()].flat().some((s) => s.startsWith("@noble/curves/")));
 }, only);
+
+test(
+  "hono is imported by the Hono entry alone: not by the core, the service or the legacy entry",
+  () => {
+    const bare = (entry: string) =>
+      [...graph(entry).values()].flat().filter((s) => !s.startsWith("./") && !s.startsWith("../"));
+    for (const entry of ["mod.ts", "service.ts", "legacy.ts", "cli.ts"]) {
+      assertEquals(bare(entry).filter((s) => s === "hono" || s.startsWith("hono/")), [], entry);
+    }
+    assertEquals([...new Set(bare("hono.ts"))].sort(), ["hono", "hono/route", "jose"]);
+  },
+  only,
+);

@@ -35,6 +35,22 @@ type CreateServer = (
     },
   ) => void,
 ) => HttpServer;
+interface ClientRequest {
+  on(event: "error", listener: (error: Error) => void): void;
+  write(chunk: string): void;
+  end(): void;
+  destroyed: boolean;
+}
+interface IncomingMessage {
+  statusCode?: number;
+  setEncoding(encoding: string): void;
+  on(event: "data", listener: (chunk: string) => void): void;
+  on(event: "end", listener: () => void): void;
+}
+type HttpRequest = (
+  options: Record<string, unknown>,
+  callback: (res: IncomingMessage) => void,
+) => ClientRequest;
 type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
 interface Fetcher {
   fetch(url: string, init: unknown): Promise<Response>;
@@ -42,6 +58,7 @@ interface Fetcher {
 interface MiniflareInstance {
   ready: Promise<URL>;
   getWorker(name: string): Promise<Fetcher>;
+  unsafeGetDirectURL(name: string): Promise<URL>;
   dispose(): Promise<void>;
 }
 type MiniflareClass = new (options: Record<string, unknown>) => MiniflareInstance;
@@ -55,6 +72,8 @@ const IDLE_MS = 3000;
 interface Workerd {
   keys: TestKeys;
   url: string;
+  /** The Worker with BASE_PATH=/api/im, on a socket of its own. */
+  basedUrl: string;
   /** Sends a request to the named Worker (default: the configured one, over HTTP). */
   send(request: Request, worker?: string): Promise<Response>;
   logs: string[];
@@ -126,6 +145,11 @@ async function start(): Promise<Workerd> {
     },
     workers: [
       worker("usersig", { ...TEST_ENV, AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json` }),
+      {
+        ...worker("based", { ...TEST_ENV, BASE_PATH: "/api/im" }),
+        // Its own socket, for raw HTTP requests that no client normalizes.
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
       worker("no-secret", { ...TEST_ENV, SECRET_KEY: undefined }),
       worker("bad-app-id", { ...TEST_ENV, SDK_APP_ID: "0" }),
       // A port nothing listens on: the key set cannot be fetched.
@@ -136,10 +160,12 @@ async function start(): Promise<Workerd> {
     ],
   });
   const url = (await mf.ready).href.replace(/\/$/, "");
+  const basedUrl = (await mf.unsafeGetDirectURL("based")).href.replace(/\/$/, "");
   const fetchers = new Map<string, Fetcher>();
   return {
     keys,
     url,
+    basedUrl,
     logs,
     get jwksFetches() {
       return jwksFetches;
@@ -162,6 +188,32 @@ async function start(): Promise<Workerd> {
       await new Promise<void>((resolve) => jwksServer.close(resolve));
     },
   } as Workerd;
+}
+
+/**
+ * Sends a request with node:http, the path exactly as given (no client
+ * normalizes it), the body as `chunks` with Transfer-Encoding: chunked.
+ */
+async function raw(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  chunks: string[] = [],
+): Promise<{ status: number; text: string }> {
+  const { request } = (await import(NODE_HTTP)) as { request: HttpRequest };
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method, path, headers, agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
 }
 
 /** The shared workerd; stopped after a few idle seconds so the process can end. */
@@ -305,6 +357,49 @@ test(
       assert(log.includes("usersig: 401 ERR_AUTH_TOKEN_EXPIRED POST /usersig"), log);
       assert(issued.length > 0, "tickets were issued");
       assertCleanLog(log, issued, tokens);
+    }),
+  NODE,
+);
+
+const BASED_PATHS: [string, number][] = [
+  ["/api/im/usersig", 200],
+  ["/api/im/usersig?userId=mallory", 200],
+  ["/api/other/../im/usersig", 200],
+  ["/usersig", 404],
+  ["/api/usersig", 404],
+  ["/api/imusersig", 404],
+  ["/api/im/../usersig", 404],
+  ["/api/im/%2e%2e/usersig", 404],
+  ["/api/%69m/usersig", 404],
+  ["/api/im%2fusersig", 404],
+  ["/api/im%2Fusersig", 404],
+  ["/api/im\\usersig", 200], // the URL standard reads a backslash as "/"
+  ["/api/im%5cusersig", 404],
+  ["/API/IM/usersig", 404],
+  ["/api/im//usersig", 404],
+  ["/api/im/usersig/", 404],
+  ["/api/im/usersig%00", 404],
+  ["/api/im", 404],
+];
+
+test(
+  "service workerd: with BASE_PATH=/api/im, raw request paths reach a route only in its one spelling",
+  () =>
+    use(async (w) => {
+      const bearer = await token(w.keys);
+      tokens.push(bearer);
+      const answers: string[] = [];
+      for (const [path, status] of BASED_PATHS) {
+        const answer = await raw(w.basedUrl, "POST", path, { authorization: `Bearer ${bearer}` });
+        answers.push(`${path} ${answer.status}`);
+        assertEquals(answer.status, status, `${path}: ${answer.text}`);
+        if (status === 404) {
+          assertEquals(JSON.parse(answer.text).error.code, "ERR_NOT_FOUND");
+        } else {
+          assertEquals(JSON.parse(answer.text).userId, "alice");
+        }
+      }
+      assertEquals(answers.length, BASED_PATHS.length);
     }),
   NODE,
 );

@@ -222,9 +222,9 @@ export const CONTRACT: ContractCase[] = [
   {
     name: "POST /usersig accepts an ES256 token signed by a key of the JWKS",
     request: async (k) =>
-      post("/usersig", await token(k, { alg: "ES256", claims: { sub: "user-1" } })),
+      post("/usersig", await token(k, { alg: "ES256", claims: { sub: "Carol_2-ES" } })),
     status: 200,
-    check: (r, body) => userSigFor(r, body, "user-1"),
+    check: (r, body) => userSigFor(r, body, "Carol_2-ES"),
   },
   {
     name: "POST /usersig returns 401 ERR_AUTH_MISSING without an Authorization header",

@@ -40,7 +40,7 @@ async function service() {
 }
 
 const NOT_IN_BROWSERS = {
-  runtimes: ["deno", "node", "bun", "workerd"] as Runtime[],
+  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"] as Runtime[],
   why: "a browser drops the Origin header from a Request it builds",
 };
 

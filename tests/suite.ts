@@ -2,6 +2,8 @@
 // Chromium.
 import "./api.test.ts";
 import "./base64.test.ts";
+import "./hono.test.ts";
+import "./hono_example.test.ts";
 import "./cli_unit.test.ts";
 import "./legacy.test.ts";
 import "./legacy_keys.test.ts";
@@ -10,6 +12,8 @@ import "./property.test.ts";
 import "./rest.test.ts";
 import "./service_handler.test.ts";
 import "./tencent_codes.test.ts";
+import "./service_routes.test.ts";
+import "./service_user_id.test.ts";
 import "./vectors.test.ts";
 import "./version.test.ts";
 import "./zlib.test.ts";

@@ -49,14 +49,24 @@ async function pipe(bytes: Uint8Array, stream: GenericTransformStream): Promise<
   return new Uint8Array(await out.arrayBuffer());
 }
 
+/**
+ * The platform's standard zlib streams. Vercel's Edge Runtime has none; its
+ * runner (run_all.mjs) lends the host's as `referenceZlib`, which only these
+ * helpers read: the library never does.
+ */
+const zlib: {
+  CompressionStream: typeof CompressionStream;
+  DecompressionStream: typeof DecompressionStream;
+} = (globalThis as { referenceZlib?: typeof zlib }).referenceZlib ?? globalThis;
+
 /** Inflates zlib bytes with the platform's standard zlib. */
 export function standardInflate(bytes: Uint8Array): Promise<Uint8Array> {
-  return pipe(bytes, new DecompressionStream("deflate"));
+  return pipe(bytes, new zlib.DecompressionStream("deflate"));
 }
 
 /** Compresses bytes with the platform's standard zlib. */
 export function standardDeflate(bytes: Uint8Array): Promise<Uint8Array> {
-  return pipe(bytes, new CompressionStream("deflate"));
+  return pipe(bytes, new zlib.CompressionStream("deflate"));
 }
 
 /** The JSON document of a ticket, read with standard zlib. */

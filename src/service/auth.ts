@@ -9,13 +9,24 @@ import {
   jwtVerify,
 } from "jose";
 import type { JSONWebKeySet, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
-import { ServiceError } from "./errors.ts";
+import { ServiceError, unauthorized as refuse } from "./errors.ts";
 
 /**
  * Turns a request into the user id it may have tickets for, or refuses it
  * by throwing a {@link ServiceError} (usually `401`).
  */
 export type Authenticate = (request: Request) => Promise<string>;
+
+/** A verified token's claims, as a {@link UserIdMapping} sees them. */
+export type TokenClaims = Readonly<Record<string, unknown>>;
+
+/**
+ * Turns a verified token's claims into the UserID its tickets are for. It
+ * may return a promise, and may throw a `ServiceError` to refuse the token.
+ * What it returns must be a Tencent UserID, else the service answers
+ * `401 ERR_AUTH_SUBJECT_INVALID`.
+ */
+export type UserIdMapping = (claims: TokenClaims) => string | Promise<string>;
 
 /** How `jwtAuthenticator` checks bearer tokens. Give a secret, keys, or both. */
 export interface JwtAuthOptions {
@@ -35,6 +46,12 @@ export interface JwtAuthOptions {
   audience?: string;
   /** Seconds of clock difference tolerated for `exp` and `nbf`. Default: 30. */
   clockTolerance?: number;
+  /**
+   * Where the UserID comes from: the name of a claim that holds it as a
+   * string (default `"sub"`; the claim is then required), or a function of
+   * the verified claims, such as `(claims) => uuidUserId(claims.sub)`.
+   */
+  userId?: string | UserIdMapping;
 }
 
 const ASYMMETRIC = ["RS256", "ES256"];
@@ -63,14 +80,6 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
     remoteKeySets.set(url, keys);
   }
   return keys;
-}
-
-function refuse(code: string, message: string, missing = false): ServiceError {
-  return new ServiceError(401, code, message, {
-    "www-authenticate": missing
-      ? 'Bearer realm="usersig"'
-      : 'Bearer realm="usersig", error="invalid_token"',
-  });
 }
 
 function reason(error: unknown): ServiceError {
@@ -136,7 +145,7 @@ function reason(error: unknown): ServiceError {
  * ```
  */
 export function jwtAuthenticator(options: JwtAuthOptions): Authenticate {
-  const { secret, jwksUrl, jwks, issuer, audience, clockTolerance = 30 } = options;
+  const { secret, jwksUrl, jwks, issuer, audience, clockTolerance = 30, userId = "sub" } = options;
   if (secret === undefined && jwksUrl === undefined && jwks === undefined) {
     throw new TypeError("jwtAuthenticator needs options.secret, options.jwksUrl or options.jwks");
   }
@@ -150,6 +159,9 @@ export function jwtAuthenticator(options: JwtAuthOptions): Authenticate {
   }
   if (!Number.isInteger(clockTolerance) || clockTolerance < 0 || clockTolerance > 300) {
     throw new RangeError("options.clockTolerance must be an integer from 0 to 300 seconds");
+  }
+  if (!(typeof userId === "function" || (typeof userId === "string" && userId !== ""))) {
+    throw new TypeError("options.userId must be a claim name or a function of the claims");
   }
   let hmacKey: Promise<CryptoKey> | undefined;
   if (secret !== undefined) {
@@ -165,7 +177,10 @@ export function jwtAuthenticator(options: JwtAuthOptions): Authenticate {
     : jwks !== undefined
     ? createLocalJWKSet(jwks as JSONWebKeySet)
     : undefined;
-  const claims: JWTVerifyOptions = { clockTolerance, requiredClaims: ["sub", "exp"] };
+  const claims: JWTVerifyOptions = {
+    clockTolerance,
+    requiredClaims: typeof userId === "string" ? [userId, "exp"] : ["exp"],
+  };
   if (issuer !== undefined) claims.issuer = issuer;
   if (audience !== undefined) claims.audience = audience;
 
@@ -200,9 +215,11 @@ export function jwtAuthenticator(options: JwtAuthOptions): Authenticate {
     } catch (error) {
       throw error instanceof ServiceError ? error : reason(error);
     }
-    if (typeof payload.sub !== "string") {
-      throw refuse("ERR_AUTH_TOKEN_INVALID", 'the token\'s "sub" claim must be a string');
+    if (typeof userId === "function") return await userId(payload);
+    const id = payload[userId];
+    if (typeof id !== "string") {
+      throw refuse("ERR_AUTH_TOKEN_INVALID", `the token's "${userId}" claim must be a string`);
     }
-    return payload.sub;
+    return id;
   };
 }

@@ -18,7 +18,7 @@ export function corsHeaders(request: Request, allowed: readonly string[]): Recor
 export function preflight(
   request: Request,
   allowed: readonly string[],
-  methods: string[],
+  methods: readonly string[],
 ): Response {
   const origin = request.headers.get("origin");
   if (origin === null || !allowed.includes(origin)) {

@@ -59,6 +59,18 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * A `401` refusal with its `WWW-Authenticate` challenge: `invalid_token`
+ * for a token that is there but not good, none for a missing one.
+ */
+export function unauthorized(code: string, message: string, missing = false): ServiceError {
+  return new ServiceError(401, code, message, {
+    "www-authenticate": missing
+      ? 'Bearer realm="usersig"'
+      : 'Bearer realm="usersig", error="invalid_token"',
+  });
+}
+
 /** A JSON response that no cache keeps. */
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {

@@ -5,8 +5,9 @@ import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
 import { checkRoomId, checkRoomStr, checkUserId, integer, U32_MAX } from "../validate.ts";
 import type { Authenticate } from "./auth.ts";
 import { corsHeaders, preflight } from "./cors.ts";
-import { errorResponse, json, ServiceError } from "./errors.ts";
+import { errorResponse, json, ServiceError, unauthorized } from "./errors.ts";
 import type { RoomPolicy } from "./room_policy.ts";
+import { checkBasePath, type Route, routesUnder } from "./routes.ts";
 import {
   DEFAULT_PRIVATEMAPKEY_EXPIRE,
   DEFAULT_USERSIG_EXPIRE,
@@ -32,11 +33,8 @@ export interface ServiceHooks {
 export type UserSigHandler = (request: Request) => Promise<Response>;
 
 const DEFAULT_MAX_BODY_BYTES = 4096;
-const ROUTES: Record<string, string[]> = {
-  "/usersig": ["POST"],
-  "/privatemapkey": ["POST"],
-  "/healthz": ["GET", "HEAD"],
-};
+const SUBJECT_RULE =
+  "the token's user id is not a Tencent UserID (error 7003: 1 to 32 bytes of printable ASCII)";
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function badRequest(message: string): ServiceError {
@@ -105,7 +103,8 @@ function denyAll(): number {
 }
 
 /**
- * Creates the ticket service as a fetch handler. Routes:
+ * Creates the ticket service as a fetch handler. Routes, under
+ * `settings.basePath` (default: the root):
  *
  * - `POST /usersig` → `{sdkAppId, userId, userSig, expiresAt}` for the
  *   authenticated user;
@@ -117,14 +116,18 @@ function denyAll(): number {
  *
  * Every response is JSON with `Cache-Control: no-store`; a refusal is
  * `{"error": {"code", "message"}}` with status 400, 401, 403, 404, 405, 413,
- * 500 or 503. CORS preflights are answered for `allowedOrigins` only.
+ * 500 or 503. Any other path, one outside the base path included, is a
+ * `404 ERR_NOT_FOUND`. CORS preflights are answered for `allowedOrigins`
+ * only. The user id the hook returns must be a Tencent UserID, else the
+ * answer is `401 ERR_AUTH_SUBJECT_INVALID`.
  *
  * @param settings The application and the service's limits.
  * @param hooks The authenticate hook, the room policy and the log.
  * @returns The handler.
- * @throws {TypeError} For a missing hook, a bad key or origin list, or a
- * number that is not an integer.
- * @throws {RangeError} For an SDKAppID, validity or body limit out of range.
+ * @throws {TypeError} For a missing hook, a bad key or origin list, a
+ * number that is not an integer, or a base path that is not a string.
+ * @throws {RangeError} For an SDKAppID, validity or body limit out of range,
+ * or a malformed base path.
  *
  * @example Issue a UserSig to whoever the hook vouches for
  * ```ts
@@ -137,6 +140,23 @@ function denyAll(): number {
  * const response = await handler(new Request("http://localhost/usersig", { method: "POST" }));
  * const body = await response.json();
  * console.assert(response.status === 200 && body.userId === "alice");
+ * ```
+ *
+ * @example Serve under a base path, next to your own routes
+ * ```ts
+ * import { createUserSigHandler } from "@usersig/usersig/service";
+ *
+ * const tickets = createUserSigHandler(
+ *   { sdkAppId: 1400000000, secretKey: "demo-only-secret-key", basePath: "/api/im" },
+ *   { authenticate: () => Promise.resolve("alice") },
+ * );
+ * const app = (request: Request): Promise<Response> =>
+ *   new URL(request.url).pathname.startsWith("/api/im/")
+ *     ? tickets(request) // the handler's own prefix, and nothing else
+ *     : Promise.resolve(new Response("your other routes"));
+ * const health = await app(new Request("http://localhost/api/im/healthz"));
+ * const outside = await tickets(new Request("http://localhost/healthz"));
+ * console.assert(health.status === 200 && outside.status === 404);
  * ```
  */
 export function createUserSigHandler(
@@ -165,6 +185,7 @@ export function createUserSigHandler(
     0,
     1 << 20,
   );
+  const routes = routesUnder(checkBasePath(settings.basePath ?? "", "settings.basePath"));
   const origins = [...(settings.allowedOrigins ?? [])];
   if (!origins.every((o) => typeof o === "string")) {
     throw new TypeError("settings.allowedOrigins must be strings");
@@ -174,14 +195,12 @@ export function createUserSigHandler(
   async function userId(request: Request): Promise<string> {
     const id = await authenticate(request);
     try {
-      checkUserId(id, "the token's sub");
+      checkUserId(id, "the user id");
     } catch (error) {
-      throw new ServiceError(
-        401,
-        "ERR_AUTH_SUBJECT_INVALID",
-        `${(error as Error).message}; it must be a Tencent UserID`,
-        { "www-authenticate": 'Bearer realm="usersig", error="invalid_token"' },
-      );
+      if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+      // The message names Tencent's rule, never the id: it is the caller's
+      // (or the mapping's) and may hold anything.
+      throw unauthorized("ERR_AUTH_SUBJECT_INVALID", SUBJECT_RULE);
     }
     return id;
   }
@@ -248,9 +267,9 @@ export function createUserSigHandler(
     });
   }
 
-  async function route(request: Request, path: string): Promise<Response> {
-    const methods = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
-    if (methods === undefined) throw new ServiceError(404, "ERR_NOT_FOUND", "no such endpoint");
+  async function route(request: Request, path: string, route?: Route): Promise<Response> {
+    if (route === undefined) throw new ServiceError(404, "ERR_NOT_FOUND", "no such endpoint");
+    const { name, methods } = route;
     if (request.method === "OPTIONS") return preflight(request, origins, methods);
     if (!methods.includes(request.method)) {
       throw new ServiceError(
@@ -260,17 +279,18 @@ export function createUserSigHandler(
         { allow: [...methods, "OPTIONS"].join(", ") },
       );
     }
-    if (path === "/usersig") return await userSig(request);
-    if (path === "/privatemapkey") return await privateMapKey(request);
+    if (name === "/usersig") return await userSig(request);
+    if (name === "/privatemapkey") return await privateMapKey(request);
     return json({ status: "ok" });
   }
 
   return async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
-    const where = Object.hasOwn(ROUTES, path) ? `${request.method.slice(0, 10)} ${path}` : "";
+    const found = routes.get(path);
+    const where = found !== undefined ? `${request.method.slice(0, 10)} ${path}` : "";
     let response: Response;
     try {
-      response = await route(request, path);
+      response = await route(request, path, found);
     } catch (error) {
       const refusal = error instanceof ServiceError
         ? error

@@ -3,6 +3,7 @@
 // that names the variable and never echoes its value.
 import { U32_MAX } from "../validate.ts";
 import type { JwtAuthOptions } from "./auth.ts";
+import { checkBasePath } from "./routes.ts";
 
 /** What the ticket handler needs to know about the application. */
 export interface ServiceSettings {
@@ -18,6 +19,14 @@ export interface ServiceSettings {
   allowedOrigins?: readonly string[];
   /** The largest request body accepted, in bytes. Default: 4096. */
   maxBodyBytes?: number;
+  /**
+   * Where the routes live: `"/api/im"` serves `/api/im/usersig`,
+   * `/api/im/privatemapkey` and `/api/im/healthz`. Default: `""`, the root.
+   * It starts with `/` and does not end with one; its segments hold letters,
+   * digits, `-`, `.`, `_` and `~` only. Paths match exactly, case included,
+   * and are never percent-decoded; every other path is a `404`.
+   */
+  basePath?: string;
 }
 
 /** Settings read by {@link fromEnv}: the handler's, and the JWT checks'. */
@@ -134,6 +143,14 @@ function jwksUrl(raw: string): string {
   return url.href;
 }
 
+function basePath(raw: string | undefined): string {
+  try {
+    return checkBasePath(raw ?? "", "BASE_PATH");
+  } catch (error) {
+    throw new ServiceConfigError("BASE_PATH", (error as Error).message);
+  }
+}
+
 function origins(raw: string | undefined): string[] {
   if (raw === undefined) return [];
   return raw.split(",").map((part) => part.trim()).filter((part) => part !== "").map((origin) => {
@@ -155,8 +172,9 @@ function origins(raw: string | undefined): string[] {
  * Reads the service's settings from environment variables: `SDK_APP_ID`,
  * `SECRET_KEY`, `AUTH_JWT_SECRET` and/or `AUTH_JWKS_URL` (which requires
  * `AUTH_JWT_AUDIENCE`), and the optional `AUTH_JWT_ISSUER`,
- * `AUTH_JWT_AUDIENCE`, `USERSIG_EXPIRE` and `PRIVATEMAPKEY_EXPIRE` (each at
- * most ten years) and `ALLOWED_ORIGINS`.
+ * `AUTH_JWT_AUDIENCE`, `AUTH_USER_ID_CLAIM` (default `sub`),
+ * `USERSIG_EXPIRE` and `PRIVATEMAPKEY_EXPIRE` (each at most ten years),
+ * `ALLOWED_ORIGINS` and `BASE_PATH` (default: the root).
  *
  * @param env The variables: a Worker's `env`, `Deno.env.toObject()`, `process.env`.
  * @returns The settings for `createUserSigHandler`, with `auth` for `jwtAuthenticator`.
@@ -211,6 +229,8 @@ export function fromEnv(env: ServiceEnv): EnvSettings {
   const audience = text(env, "AUTH_JWT_AUDIENCE");
   if (issuer !== undefined) auth.issuer = issuer;
   if (audience !== undefined) auth.audience = audience;
+  const userIdClaim = text(env, "AUTH_USER_ID_CLAIM");
+  if (userIdClaim !== undefined) auth.userId = userIdClaim;
   if (jwks !== undefined && audience === undefined) {
     throw new ServiceConfigError(
       "AUTH_JWT_AUDIENCE",
@@ -236,6 +256,7 @@ export function fromEnv(env: ServiceEnv): EnvSettings {
       expire,
     ),
     allowedOrigins: origins(text(env, "ALLOWED_ORIGINS")),
+    basePath: basePath(text(env, "BASE_PATH")),
     auth,
   };
 }
