@@ -3,8 +3,9 @@
 // from the example's lockfile, `next build`, `next start` on 127.0.0.1 at a
 // free port with the demo settings; then tickets through /api/im with a demo
 // token, verified with the core. The server is stopped whatever happens.
-// Prints each step with its time and ends with `next.js example: N passed,
-// N failed`; exits 1 on any failure.
+// Prints each step with its time and ends with `nextjs: N passed, N failed,
+// 0 skipped`; exits 1 on any failure. `npm test` runs it as its last step when
+// USERSIG_NEXTJS=1 (as `.ci/run` sets it).
 //
 //   ./node_modules/.bin/deno run -A scripts/check_nextjs.ts
 import { TLSSigAPIv2 } from "../mod.ts";
@@ -219,5 +220,5 @@ try {
 } finally {
   await stop();
 }
-console.log(`next.js example: ${results.passed} passed, ${results.failed} failed`);
+console.log(`nextjs: ${results.passed} passed, ${results.failed} failed, 0 skipped`);
 Deno.exit(results.failed === 0 ? 0 : 1);

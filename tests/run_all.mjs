@@ -268,7 +268,23 @@ globalThis.__report = await report(${JSON.stringify(filter)});
   }
 }
 
-for (const step of [checks, deno, node, bun, workerd, edgeRuntime, chromium]) {
+/**
+ * The Next.js example, built and served as a user would (scripts/check_nextjs.ts):
+ * it installs Next.js into the example, so it runs only when asked, as CI asks.
+ */
+async function nextjs() {
+  if (process.env.USERSIG_NEXTJS !== "1") {
+    if (!filter) {
+      console.log("nextjs: not checked. To check it (about a minute): USERSIG_NEXTJS=1 npm test");
+    }
+    return;
+  }
+  if (filter && !"nextjs".includes(filter)) return;
+  const { out } = await run(bin("deno"), ["run", "--allow-all", "scripts/check_nextjs.ts"]);
+  parse("nextjs", out);
+}
+
+for (const step of [checks, deno, node, bun, workerd, edgeRuntime, chromium, nextjs]) {
   try {
     await step();
   } catch (error) {
