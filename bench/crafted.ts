@@ -1,0 +1,376 @@
+// Hostile zlib streams for the inflater: valid streams (standard zlib
+// inflates them) of at most a ticket's worth of bytes, each shaped to make
+// one part of an inflater work as hard as it can per input byte. Used by the
+// crafted-input benchmark (bench/crafted_runtime.ts) and by the tests.
+// Runtime-neutral.
+
+import { adler32 } from "../src/zlib_tables.ts";
+
+/** The zlib bytes of the longest ticket read (16,384 base64 characters). */
+export const TICKET_ZLIB_BYTES = 12288;
+
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+/** Canonical codes (RFC 1951 section 3.2.2) for code lengths, 0 for unused symbols. */
+export function canonicalCodes(lengths: number[]): number[] {
+  const count = new Array(16).fill(0);
+  for (const len of lengths) if (len > 0) count[len]++;
+  const next = new Array(16).fill(0);
+  for (let len = 1, code = 0; len <= 15; len++) {
+    code = (code + (len > 1 ? count[len - 1] : 0)) << 1;
+    next[len] = code;
+  }
+  return lengths.map((len) => (len > 0 ? next[len]++ : 0));
+}
+
+/** Writes a zlib stream bit by bit and keeps what it inflates to, for the Adler-32. */
+export class StreamWriter {
+  #bytes: number[] = [0x78, 0x01];
+  #acc = 0;
+  #n = 0;
+  /** The bytes the stream inflates to, so far. */
+  readonly output: number[] = [];
+
+  /** Writes `count` bits of `value`, least significant first. */
+  bits(value: number, count: number): this {
+    for (let i = 0; i < count; i++) {
+      this.#acc |= ((value >> i) & 1) << this.#n++;
+      if (this.#n === 8) {
+        this.#bytes.push(this.#acc);
+        this.#acc = 0;
+        this.#n = 0;
+      }
+    }
+    return this;
+  }
+
+  /** Writes a Huffman code of `length` bits, most significant first. */
+  code(code: number, length: number): this {
+    for (let i = length - 1; i >= 0; i--) this.bits((code >> i) & 1, 1);
+    return this;
+  }
+
+  /** Pads to a byte boundary with zero bits. */
+  align(): this {
+    if (this.#n > 0) this.bits(0, 8 - this.#n);
+    return this;
+  }
+
+  /** Bytes written so far, counting a partial byte and the 4-byte checksum to come. */
+  get size(): number {
+    return this.#bytes.length + (this.#n > 0 ? 1 : 0) + 4;
+  }
+
+  /** The finished stream: pads the last byte and appends the Adler-32. */
+  finish(): Uint8Array {
+    this.align();
+    const check = adler32(Uint8Array.from(this.output));
+    return Uint8Array.from([
+      ...this.#bytes,
+      check >>> 24,
+      (check >>> 16) & 255,
+      (check >>> 8) & 255,
+      check & 255,
+    ]);
+  }
+}
+
+/** A code in a block: its lengths and canonical codes, by symbol. */
+export class Code {
+  readonly codes: number[];
+  constructor(readonly lengths: number[]) {
+    this.codes = canonicalCodes(lengths);
+  }
+  /** Writes symbol `s`. */
+  put(w: StreamWriter, s: number): void {
+    if (this.lengths[s] === 0) throw new Error(`symbol ${s} has no code`);
+    w.code(this.codes[s], this.lengths[s]);
+  }
+}
+
+/** The fixed literal/length and distance codes. */
+export const FIXED_LITERALS: Code = new Code(
+  Array.from({ length: 288 }, (_, s) => (s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8)),
+);
+/** The fixed distance code. */
+export const FIXED_DISTANCES: Code = new Code(new Array(30).fill(5));
+
+/**
+ * Code lengths for `k` symbols (2 or more) that make a complete code, as
+ * short and even as can be.
+ */
+function completeLengths(k: number): number[] {
+  const bits = Math.ceil(Math.log2(k));
+  const short = (1 << bits) - k;
+  return Array.from({ length: k }, (_, i) => (i < short ? bits - 1 : bits));
+}
+
+/** Code-length symbols (0..18, with extra bits) for a run of lengths, with or without repeats. */
+function codeLengthSymbols(lengths: number[], repeats: boolean): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let i = 0; i < lengths.length;) {
+    const len = lengths[i];
+    let run = 1;
+    while (i + run < lengths.length && lengths[i + run] === len) run++;
+    if (!repeats) {
+      out.push([len, 0, 0]);
+      i++;
+      continue;
+    }
+    if (len === 0 && run >= 11) {
+      const n = Math.min(run, 138);
+      out.push([18, n - 11, 7]);
+      i += n;
+    } else if (len === 0 && run >= 3) {
+      out.push([17, run - 3, 3]);
+      i += run;
+    } else if (len !== 0 && run >= 4) {
+      const n = Math.min(run - 1, 6);
+      out.push([len, 0, 0], [16, n - 3, 2]);
+      i += n + 1;
+    } else {
+      out.push([len, 0, 0]);
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes a dynamic block header for literal/length and distance code
+ * lengths; returns the two codes. `repeats: false` writes every code length
+ * on its own, the longest way.
+ */
+export function dynamicHeader(
+  w: StreamWriter,
+  last: boolean,
+  literals: number[],
+  distances: number[],
+  repeats = true,
+): [Code, Code] {
+  const symbols = codeLengthSymbols([...literals, ...distances], repeats);
+  const used = [...new Set(symbols.map(([s]) => s))].sort((a, b) => a - b);
+  if (used.length === 1) used.push(used[0] === 0 ? 1 : 0);
+  const clLengths = new Array(19).fill(0);
+  completeLengths(used.length).forEach((len, i) => (clLengths[used[i]] = len));
+  const clCode = new Code(clLengths);
+  let hclen = 19;
+  while (hclen > 4 && clLengths[CODE_LENGTH_ORDER[hclen - 1]] === 0) hclen--;
+  w.bits(last ? 1 : 0, 1).bits(2, 2);
+  w.bits(literals.length - 257, 5).bits(distances.length - 1, 5).bits(hclen - 4, 4);
+  for (let i = 0; i < hclen; i++) w.bits(clLengths[CODE_LENGTH_ORDER[i]], 3);
+  for (const [s, extra, count] of symbols) {
+    clCode.put(w, s);
+    w.bits(extra, count);
+  }
+  return [new Code(literals), new Code(distances)];
+}
+
+/** Literal/length lengths with only end-of-block, one bit (the code zlib allows to be incomplete). */
+const EOB_ONLY = Array.from({ length: 257 }, (_, s) => (s === 256 ? 1 : 0));
+
+/** Literal/length lengths where `symbol` and end-of-block have one bit each. */
+function oneBit(symbol: number): number[] {
+  return Array.from(
+    { length: Math.max(257, symbol + 1) },
+    (_, s) => (s === symbol || s === 256 ? 1 : 0),
+  );
+}
+
+/**
+ * Every literal/length symbol (286) and distance symbol (30) in a
+ * complete code with lengths from 8 (4 for distances) to 15: the most
+ * table to build.
+ */
+function fullLiterals(): number[] {
+  // 286 symbols: 2 of 15 bits, then pairs halving in weight, topped up with 9-bit codes.
+  const lengths = new Array(286).fill(0);
+  const spec: [number, number][] = [[15, 2], [14, 1], [13, 1], [12, 1], [11, 1], [10, 1]];
+  let s = 0, kraft = 0;
+  for (const [len, n] of spec) {
+    for (let i = 0; i < n; i++, s++) {
+      lengths[s] = len;
+      kraft += 2 ** (15 - len);
+    }
+  }
+  // Now 2^-9 is used; fill with 9-bit codes, then shorten some to make it complete.
+  while (s < 286) {
+    lengths[s++] = 9;
+    kraft += 2 ** 6;
+  }
+  // kraft (in 2^-15 units) = 2^6 + 280 * 2^6; complete is 2^15 = 512 * 2^6. Lengthen nothing,
+  // shorten: each 9 -> 8 adds 2^6.
+  let spare = 2 ** 15 - kraft;
+  for (let i = 285; spare >= 2 ** 6 && i >= 0; i--) {
+    if (lengths[i] === 9) {
+      lengths[i] = 8;
+      spare -= 2 ** 6;
+    }
+  }
+  if (spare !== 0) throw new Error("fullLiterals: not complete");
+  return lengths;
+}
+
+function fullDistances(): number[] {
+  // 30 symbols: 2 of 15 bits, then one each of 14..6, topped up with 5-bit codes.
+  const lengths: number[] = [15, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6];
+  let kraft = lengths.reduce((k, len) => k + 2 ** (15 - len), 0);
+  while (lengths.length < 30) {
+    lengths.push(5);
+    kraft += 2 ** 10;
+  }
+  let spare = 2 ** 15 - kraft;
+  for (let i = 29; spare >= 2 ** 10 && lengths[i] === 5; i--) {
+    lengths[i] = 4;
+    spare -= 2 ** 10;
+  }
+  if (spare !== 0) throw new Error("fullDistances: not complete");
+  return lengths;
+}
+
+/** Literal lengths where the literals 0 and 1 have 15-bit codes, and end-of-block one bit. */
+function longLiterals(): number[] {
+  // Lengths 1..14 then 15, 15: complete. End-of-block takes 1 bit.
+  const lengths = new Array(257).fill(0);
+  lengths[256] = 1;
+  for (let len = 2; len <= 14; len++) lengths[len] = len; // symbols 2..14
+  lengths[0] = 15;
+  lengths[1] = 15;
+  return lengths;
+}
+
+/** Repeats `block` while another one fits, then ends the stream with an empty fixed block. */
+function fill(w: StreamWriter, room: number, block: (w: StreamWriter) => void): Uint8Array {
+  const before = w.size;
+  block(w);
+  const per = w.size - before + 1;
+  while (w.size + per + 2 <= room) block(w);
+  w.bits(1, 1).bits(1, 2);
+  FIXED_LITERALS.put(w, 256);
+  return w.finish();
+}
+
+/**
+ * Output up to the 64 KiB cap through 258-byte copies at distance `d`
+ * (1 to 4), after `d` literals, in one fixed block.
+ */
+function bomb(w: StreamWriter, cap: number, d: number): void {
+  w.bits(0, 1).bits(1, 2);
+  for (let i = 0; i < d; i++) {
+    FIXED_LITERALS.put(w, 97 + i);
+    w.output.push(97 + i);
+  }
+  while (w.output.length + 258 <= cap) {
+    FIXED_LITERALS.put(w, 285);
+    FIXED_DISTANCES.put(w, d - 1);
+    for (let i = 0; i < 258; i++) w.output.push(w.output[w.output.length - d]);
+  }
+  FIXED_LITERALS.put(w, 256);
+}
+
+/**
+ * The crafted streams, by name, each at most `room` bytes (a whole ticket's
+ * worth by default) and inflating to at most 64 KiB.
+ */
+export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string, Uint8Array> {
+  const full = [fullLiterals(), fullDistances()];
+  return {
+    "empty dynamic blocks, 1-bit codes": fill(new StreamWriter(), room, (w) => {
+      const [lit] = dynamicHeader(w, false, EOB_ONLY, [0]);
+      lit.put(w, 256);
+    }),
+    "empty dynamic blocks, full codes": fill(new StreamWriter(), room, (w) => {
+      const [lit] = dynamicHeader(w, false, full[0], full[1]);
+      lit.put(w, 256);
+    }),
+    "empty dynamic blocks, no repeats": fill(new StreamWriter(), room, (w) => {
+      const [lit] = dynamicHeader(w, false, full[0], full[1], false);
+      lit.put(w, 256);
+    }),
+    "empty stored blocks": fill(new StreamWriter(), room, (w) => {
+      w.bits(0, 1).bits(0, 2).align().bits(0, 16).bits(0xffff, 16);
+    }),
+    "empty fixed blocks": fill(new StreamWriter(), room, (w) => {
+      w.bits(0, 1).bits(1, 2);
+      FIXED_LITERALS.put(w, 256);
+    }),
+    "15-bit literal codes": (() => {
+      const w = new StreamWriter();
+      const [lit] = dynamicHeader(w, true, longLiterals(), [0]);
+      let k = 0;
+      while (w.size + 3 <= room) {
+        lit.put(w, k & 1);
+        w.output.push(k++ & 1);
+      }
+      lit.put(w, 256);
+      return w.finish();
+    })(),
+    "one stored block": (() => {
+      const w = new StreamWriter();
+      const n = room - 11;
+      w.bits(1, 1).bits(0, 2).align().bits(n, 16).bits(n ^ 0xffff, 16);
+      for (let i = 0; i < n; i++) {
+        w.bits(i & 255, 8);
+        w.output.push(i & 255);
+      }
+      return w.finish();
+    })(),
+    "9-bit literals, fixed code": (() => {
+      const w = new StreamWriter();
+      w.bits(1, 1).bits(1, 2);
+      for (let k = 0; w.size + 3 <= room; k++) {
+        FIXED_LITERALS.put(w, 144 + (k % 112));
+        w.output.push(144 + (k % 112));
+      }
+      FIXED_LITERALS.put(w, 256);
+      return w.finish();
+    })(),
+    "1-bit literals up to 64 KiB": (() => {
+      const w = new StreamWriter();
+      const [lit] = dynamicHeader(w, true, oneBit(97), [0]);
+      while (w.output.length < 65536) {
+        lit.put(w, 97);
+        w.output.push(97);
+      }
+      lit.put(w, 256);
+      return w.finish();
+    })(),
+    "3-byte copies in 2 bits up to 64 KiB": (() => {
+      const w = new StreamWriter();
+      w.bits(0, 1).bits(1, 2); // one literal to copy from, in a fixed block
+      FIXED_LITERALS.put(w, 97);
+      FIXED_LITERALS.put(w, 256);
+      w.output.push(97);
+      const [lit, dist] = dynamicHeader(w, true, oneBit(257), [1]);
+      while (w.output.length + 3 <= 65536) {
+        lit.put(w, 257);
+        dist.put(w, 0);
+        w.output.push(97, 97, 97);
+      }
+      lit.put(w, 256);
+      return w.finish();
+    })(),
+    "64 KiB of copies at distance 1": (() => {
+      const w = new StreamWriter();
+      bomb(w, 65536, 1);
+      w.bits(1, 1).bits(1, 2);
+      FIXED_LITERALS.put(w, 256);
+      return w.finish();
+    })(),
+    "64 KiB of copies at distance 3": (() => {
+      const w = new StreamWriter();
+      bomb(w, 65536, 3);
+      w.bits(1, 1).bits(1, 2);
+      FIXED_LITERALS.put(w, 256);
+      return w.finish();
+    })(),
+    "64 KiB of copies, then empty dynamic blocks": (() => {
+      const w = new StreamWriter();
+      bomb(w, 65536, 1);
+      return fill(w, room, (w) => {
+        const [lit] = dynamicHeader(w, false, EOB_ONLY, [0]);
+        lit.put(w, 256);
+      });
+    })(),
+  };
+}
