@@ -8,3 +8,4 @@ import "./official.test.ts";
 import "./service.test.ts";
 import "./service_examples.test.ts";
 import "./portability.test.ts";
+import "./zlib_differential.test.ts";
