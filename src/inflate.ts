@@ -209,7 +209,7 @@ class Reader {
     const need = this.outLen + more;
     if (need > this.cap) throw fail(`inflates beyond ${this.cap} bytes`);
     if (need <= this.out.length) return;
-    const grown = new Uint8Array(Math.min(this.cap, Math.max(need, this.out.length * 8)));
+    const grown = new Uint8Array(Math.min(this.cap, Math.max(need, this.out.length * 4)));
     grown.set(this.out.subarray(0, this.outLen));
     this.out = grown;
   }

@@ -8,6 +8,7 @@ import {
 import { zlibDeflate } from "../src/deflate.ts";
 import { UserSigError } from "../src/errors.ts";
 import { zlibInflate } from "../src/inflate.ts";
+import { adler32 } from "../src/zlib_tables.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
 import { standardDeflate, standardInflate } from "./tickets.ts";
@@ -305,4 +306,29 @@ test("zlibInflate() builds a dynamic block's tables in reused space: nothing all
     kinds.forEach((k, i) => (g[k] = saved[i]));
   }
   assertEquals(made, 0, "typed arrays made while reading about 1,000 dynamic blocks");
+});
+
+test("adler32() agrees with its definition at every length, alignment and byte value", () => {
+  const reference = (bytes: Uint8Array) => {
+    let a = 1, b = 0;
+    for (const x of bytes) [a, b] = [(a + x) % 65521, (b + (a + x) % 65521) % 65521];
+    return ((b << 16) | a) >>> 0;
+  };
+  const random = Uint8Array.from(
+    { length: 65536 * 3 + 7 },
+    (_, i) => Math.imul(i, 2654435761) >>> 24,
+  );
+  const ones = new Uint8Array(random.length).fill(255); // the largest sums
+  for (const source of [random, ones]) {
+    for (
+      const [from, length] of [[0, 0], [0, 1023], [0, 1024], [0, 1027], [4, 3761 * 4], [1, 5000], [
+        0,
+        random.length - 7,
+      ], [8, 65536 * 3 - 1]]
+    ) {
+      const bytes = source.subarray(from, from + length);
+      assertEquals(adler32(bytes), reference(bytes), `${from} + ${length}`);
+      assertEquals(adler32(bytes, length >> 1), reference(bytes.subarray(0, length >> 1)));
+    }
+  }
 });
