@@ -228,14 +228,15 @@ function fullDistances(): number[] {
   return lengths;
 }
 
-/** Literal lengths where the literals 0 and 1 have 15-bit codes, and end-of-block one bit. */
-function longLiterals(): number[] {
-  // Lengths 1..14 then 15, 15: complete. End-of-block takes 1 bit.
-  const lengths = new Array(257).fill(0);
-  lengths[256] = 1;
-  for (let len = 2; len <= 14; len++) lengths[len] = len; // symbols 2..14
-  lengths[0] = 15;
-  lengths[1] = 15;
+/**
+ * A complete code over `n` symbols where the two symbols `long` have 15-bit
+ * codes and `one` a 1-bit code; 13 others take the lengths 2 to 14.
+ */
+function longCode(n: number, long: [number, number], one: number): number[] {
+  const lengths = new Array(n).fill(0);
+  lengths[one] = 1;
+  lengths[long[0]] = lengths[long[1]] = 15;
+  for (let s = 0, len = 2; len <= 14; s++) if (lengths[s] === 0) lengths[s] = len++;
   return lengths;
 }
 
@@ -283,6 +284,13 @@ export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string,
       const [lit] = dynamicHeader(w, false, full[0], full[1]);
       lit.put(w, 256);
     }),
+    "empty dynamic blocks, 8- and 9-bit codes": fill(new StreamWriter(), room, (w) => {
+      // 226 codes of 8 bits and 60 of 9; 2 distance codes of 4 bits and 28 of 5.
+      const literals = Array.from({ length: 286 }, (_, s) => (s < 226 ? 8 : 9));
+      const distances = Array.from({ length: 30 }, (_, s) => (s < 2 ? 4 : 5));
+      const [lit] = dynamicHeader(w, false, literals, distances);
+      lit.put(w, 256);
+    }),
     "empty dynamic blocks, no repeats": fill(new StreamWriter(), room, (w) => {
       const [lit] = dynamicHeader(w, false, full[0], full[1], false);
       lit.put(w, 256);
@@ -296,11 +304,29 @@ export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string,
     }),
     "15-bit literal codes": (() => {
       const w = new StreamWriter();
-      const [lit] = dynamicHeader(w, true, longLiterals(), [0]);
+      const [lit] = dynamicHeader(w, true, longCode(257, [0, 1], 256), [0]);
       let k = 0;
       while (w.size + 3 <= room) {
         lit.put(w, k & 1);
         w.output.push(k++ & 1);
+      }
+      lit.put(w, 256);
+      return w.finish();
+    })(),
+    "15-bit length and distance codes": (() => {
+      const w = new StreamWriter();
+      const [lit, dist] = dynamicHeader(
+        w,
+        true,
+        longCode(259, [257, 258], 256),
+        longCode(16, [0, 1], 15),
+      );
+      lit.put(w, 2); // a literal to copy from
+      w.output.push(2);
+      while (w.size + 5 <= room) {
+        lit.put(w, 257);
+        dist.put(w, 0);
+        w.output.push(2, 2, 2);
       }
       lit.put(w, 256);
       return w.finish();

@@ -44,35 +44,43 @@ const tableSize = (n: number, root: number) =>
 // have 7 bits at most, so their table is one level.
 const LIT_ROOT = 9, DIST_ROOT = 6, CODE_LENGTH_ROOT = 7;
 
-// Space for building a table, reused.
-const count = new Uint16Array(MAX_BITS + 1);
-const offset = new Uint16Array(MAX_BITS + 2);
-const sorted = new Uint16Array(288);
-
 function fail(what: string): UserSigError {
   return malformed(`ticket is not a valid zlib stream: ${what}`);
 }
 
+/** Bytes with their bits in reverse order. */
+const REVERSED = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let r = 0;
+  for (let b = 0; b < 8; b++) r |= ((byte >> b) & 1) << (7 - b);
+  return r;
+});
+
+// Space for building a table, reused: the next code of each length, the
+// codes longer than the root (`reversed << 13 | length << 9 | symbol`), and
+// the depth of the sub-table under each root entry.
+const nextCode = new Uint16Array(MAX_BITS + 1);
+const longCodes = new Int32Array(288);
+const depth = new Uint8Array(1 << LIT_ROOT);
+
 /**
  * Builds into `t` the decoding table of a code given as the first `k`
  * entries of `list`, `symbol << 4 | length` for each symbol that has a
- * code, in symbol order; the first level takes at most `root` bits. The
- * work is linear in `k` and in the table's size, so a code costs what it
- * takes to describe. Throws for an over-subscribed code, and for an
- * incomplete one unless `single` and it is the one incomplete code zlib
- * accepts: a single code of one bit. No code at all is accepted, as zlib
- * does: decoding from it fails.
+ * code, in symbol order, and `count`, the number of codes of each length;
+ * the first level takes at most `root` bits. The work is linear in `k` and
+ * in the table's size, so a code costs what it takes to describe. Throws
+ * for an over-subscribed code, and for an incomplete one unless `single`
+ * and it is the one incomplete code zlib accepts: a single code of one bit.
+ * No code at all is accepted, as zlib does: decoding from it fails.
  */
 function build(
   t: Table,
   list: Uint16Array,
   k: number,
+  count: Uint16Array,
   root: number,
   single: boolean,
   name: string,
 ): void {
-  count.fill(0);
-  for (let j = 0; j < k; j++) count[list[j] & 15]++;
   let max = MAX_BITS;
   while (max > 0 && count[max] === 0) max--;
   const e = t.entries;
@@ -87,72 +95,84 @@ function build(
     if (left < 0) throw fail("over-subscribed Huffman code");
   }
   if (left > 0 && !(single && max === 1)) throw fail(`incomplete ${name} code`);
-  offset[1] = 0;
-  for (let len = 1; len < max; len++) offset[len + 1] = offset[len] + count[len];
-  for (let j = 0; j < k; j++) sorted[offset[list[j] & 15]++] = list[j] >> 4;
+  // Canonical codes (RFC 1951, 3.2.2): a length's codes count up from its
+  // first, in symbol order.
+  nextCode[1] = 0;
+  for (let len = 1; len < max; len++) nextCode[len + 1] = (nextCode[len] + count[len]) << 1;
   const bits = Math.min(root, max);
   const size = 1 << bits, mask = size - 1;
   t.bits = bits;
   if (left > 0) e[1] = 0; // the single one-bit code is 0; 1 is no code
-  // Codes in canonical order, as the input holds them: bit-reversed. A code
-  // longer than the root shares its sub-table with the codes that follow
-  // and have the same first `bits` bits.
-  let rev = 0, index = 0, next = size, prefix = -1, sub = 0, subBits = 0;
-  for (let len = 1; len <= max; len++) {
-    for (let c = 0; c < count[len]; c++) {
-      const symbol = sorted[index++];
-      if (len <= bits) {
-        for (let j = rev; j < size; j += 1 << len) e[j] = (len << 16) | symbol;
-      } else {
-        if ((rev & mask) !== prefix) {
-          prefix = rev & mask;
-          let need = 1 << (len - bits), depth = len, avail = count[len] - c;
-          while (avail < need) {
-            need = (need - avail) << 1;
-            avail = count[++depth];
-          }
-          subBits = depth - bits;
-          sub = next;
-          next += 1 << subBits;
-          e[prefix] = LINK | (subBits << 16) | sub;
-        }
-        const d = len - bits;
-        for (let j = rev >> bits; j < 1 << subBits; j += 1 << d) e[sub + j] = (d << 16) | symbol;
-      }
-      // The next code, bit-reversed: add one at bit len - 1, carrying downwards.
-      let bit = 1 << (len - 1);
-      while (rev & bit) bit >>= 1;
-      rev = bit === 0 ? 0 : (rev & (bit - 1)) | bit;
+  let longs = 0;
+  for (let j = 0; j < k; j++) {
+    const len = list[j] & 15, symbol = list[j] >> 4, code = nextCode[len]++;
+    // Codes arrive first bit first, so tables are indexed by codes reversed.
+    const rev = ((REVERSED[code & 255] << 8) | REVERSED[code >> 8]) >> (16 - len);
+    if (len <= bits) {
+      for (let i = rev; i < size; i += 1 << len) e[i] = (len << 16) | symbol;
+    } else longCodes[longs++] = (rev << 13) | (len << 9) | symbol;
+  }
+  // Longer codes: under each root entry they start from, a sub-table as
+  // deep as the longest of them.
+  for (let j = 0; j < longs; j++) {
+    const prefix = (longCodes[j] >> 13) & mask, len = (longCodes[j] >> 9) & 15;
+    if (depth[prefix] < len) depth[prefix] = len;
+  }
+  let free = size;
+  for (let j = 0; j < longs; j++) {
+    const prefix = (longCodes[j] >> 13) & mask;
+    if (depth[prefix] !== 0) {
+      const subBits = depth[prefix] - bits;
+      e[prefix] = LINK | (subBits << 16) | free;
+      free += 1 << subBits;
+      depth[prefix] = 0;
     }
+  }
+  for (let j = 0; j < longs; j++) {
+    const rev = longCodes[j] >> 13, d = ((longCodes[j] >> 9) & 15) - bits;
+    const link = e[rev & mask], sub = link & 0xffff, end = 1 << ((link >> 16) & 15);
+    const entry = (d << 16) | (longCodes[j] & 511);
+    for (let i = rev >> bits; i < end; i += 1 << d) e[sub + i] = entry;
   }
 }
 
-function table(n: number, root: number): Table {
-  return { entries: new Int32Array(tableSize(n, root)), bits: 0 };
+function table(size: number): Table {
+  return { entries: new Int32Array(size), bits: 0 };
 }
 
-/** The code list of code lengths by symbol, zeros left out. */
-function listOf(lengths: Uint8Array, list: Uint16Array): number {
+/** Makes the code list and counts (see build) of code lengths by symbol; returns its length. */
+function listOf(lengths: Uint8Array, list: Uint16Array, count: Uint16Array): number {
   let k = 0;
-  for (let s = 0; s < lengths.length; s++) if (lengths[s] !== 0) list[k++] = (s << 4) | lengths[s];
+  count.fill(0);
+  for (let s = 0; s < lengths.length; s++) {
+    if (lengths[s] !== 0) {
+      list[k++] = (s << 4) | lengths[s];
+      count[lengths[s]]++;
+    }
+  }
   return k;
 }
 
-const fixedLit = table(288, LIT_ROOT);
-const fixedDist = table(32, DIST_ROOT);
-const fixedList = new Uint16Array(288);
-build(fixedLit, fixedList, listOf(fixedLiteralLengths(), fixedList), LIT_ROOT, false, "");
+/** The table of a fixed code, built once: its codes fit in the root. */
+function fixedTable(lengths: Uint8Array, root: number): Table {
+  const t = table(1 << root);
+  const list = new Uint16Array(lengths.length), count = new Uint16Array(MAX_BITS + 1);
+  build(t, list, listOf(lengths, list, count), count, root, false, "");
+  return t;
+}
+
+const fixedLit = fixedTable(fixedLiteralLengths(), LIT_ROOT);
 // All 32 fixed distance codes take part in the code; 30 and 31 are then refused.
-build(fixedDist, fixedList, listOf(new Uint8Array(32).fill(5), fixedList), DIST_ROOT, false, "");
+const fixedDist = fixedTable(new Uint8Array(32).fill(5), DIST_ROOT);
 
 // A dynamic block's codes and tables, reused.
 const codeLengthLengths = new Uint8Array(19);
-const codeLengthList = new Uint16Array(19);
-const litList = new Uint16Array(286);
-const distList = new Uint16Array(30);
-const codeLengthTable = table(19, CODE_LENGTH_ROOT);
-const litTable = table(286, LIT_ROOT);
-const distTable = table(30, DIST_ROOT);
+const codeLengthList = new Uint16Array(19), codeLengthCount = new Uint16Array(MAX_BITS + 1);
+const litList = new Uint16Array(286), litCount = new Uint16Array(MAX_BITS + 1);
+const distList = new Uint16Array(30), distCount = new Uint16Array(MAX_BITS + 1);
+const codeLengthTable = table(1 << CODE_LENGTH_ROOT);
+const litTable = table(tableSize(286, LIT_ROOT));
+const distTable = table(tableSize(30, DIST_ROOT));
 
 // Output space, reused: in V8 a fresh typed array over 64 bytes costs a
 // microsecond or more, as much as inflating a whole ticket. Larger output
@@ -355,11 +375,22 @@ class Reader {
     if (nlen > 286 || ndist > 30) throw fail("too many length or distance codes");
     codeLengthLengths.fill(0);
     for (let i = 0; i < ncode; i++) codeLengthLengths[CODE_LENGTH_ORDER[i]] = this.bits(3);
-    const k = listOf(codeLengthLengths, codeLengthList);
-    build(codeLengthTable, codeLengthList, k, CODE_LENGTH_ROOT, false, "code-length");
-    // Code lengths go straight into the two code lists; runs of zeros cost nothing.
+    const k = listOf(codeLengthLengths, codeLengthList, codeLengthCount);
+    build(
+      codeLengthTable,
+      codeLengthList,
+      k,
+      codeLengthCount,
+      CODE_LENGTH_ROOT,
+      false,
+      "code-length",
+    );
+    // Code lengths go straight into the two code lists, counted a run at a
+    // time; runs of zeros cost nothing.
     const total = nlen + ndist;
     let kLit = 0, kDist = 0, previous = 0, eob = false;
+    litCount.fill(0);
+    distCount.fill(0);
     for (let i = 0; i < total;) {
       let len = this.codeLength(), end = i + 1;
       if (len === 16) {
@@ -375,18 +406,20 @@ class Reader {
       }
       if (end > total) throw fail("too many code lengths");
       previous = len;
-      if (len === 0) i = end;
-      else {
-        if (i <= 256 && end > 256) eob = true;
-        for (; i < end; i++) {
-          if (i < nlen) litList[kLit++] = (i << 4) | len;
-          else distList[kDist++] = ((i - nlen) << 4) | len;
-        }
+      if (len === 0) {
+        i = end;
+        continue;
       }
+      if (i <= 256 && end > 256) eob = true;
+      const split = Math.min(Math.max(i, nlen), end); // literal/length codes before, distance after
+      litCount[len] += split - i;
+      distCount[len] += end - split;
+      for (; i < split; i++) litList[kLit++] = (i << 4) | len;
+      for (; i < end; i++) distList[kDist++] = ((i - nlen) << 4) | len;
     }
     if (!eob) throw fail("no end-of-block code");
-    build(litTable, litList, kLit, LIT_ROOT, true, "literal/length");
-    build(distTable, distList, kDist, DIST_ROOT, true, "distance");
+    build(litTable, litList, kLit, litCount, LIT_ROOT, true, "literal/length");
+    build(distTable, distList, kDist, distCount, DIST_ROOT, true, "distance");
     this.codes(litTable, distTable);
   }
 }
