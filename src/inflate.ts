@@ -255,18 +255,29 @@ class Reader {
     }
   }
 
-  /**
-   * Decodes a block's symbols until end-of-block: the hot loop, so it keeps
-   * the reader's state in locals and reads codes and extra bits inline.
-   */
+  /** Decodes a block's symbols until end-of-block, making room as it goes. */
   codes(lit: Table, dist: Table): void {
+    let need: number;
+    while ((need = this.symbols(lit, dist)) !== 0) this.room(need);
+  }
+
+  /**
+   * Decodes symbols into the output space as it stands until end-of-block
+   * (returns 0) or a symbol that needs more room (returns how much, with the
+   * reader back before that symbol). The hot loop: the reader's state is in
+   * locals, codes and extra bits are read inline, and the output array does
+   * not change under it.
+   */
+  symbols(lit: Table, dist: Table): number {
     const { input } = this;
     const inLen = input.length;
     const litEntries = lit.entries, litBits = lit.bits, litMask = (1 << litBits) - 1;
     const distEntries = dist.entries, distBits = dist.bits, distMask = (1 << distBits) - 1;
     let pos = this.pos, buf = this.bitBuf, cnt = this.bitCount;
-    let out = this.out, n = this.outLen, limit = Math.min(out.length, this.cap);
+    const out = this.out, limit = Math.min(out.length, this.cap);
+    let n = this.outLen;
     for (;;) {
+      const symbolPos = pos, symbolBuf = buf, symbolCnt = cnt;
       // 15 bits or more for a code, two bytes at a time while they last.
       if (cnt < 15) {
         if (pos + 1 < inLen) {
@@ -290,12 +301,7 @@ class Reader {
       cnt -= len;
       const sym = entry & 0xffff;
       if (sym < 256) {
-        if (n === limit) {
-          this.outLen = n;
-          this.room(1);
-          out = this.out;
-          limit = Math.min(out.length, this.cap);
-        }
+        if (n === limit) return this.backTo(symbolPos, symbolBuf, symbolCnt, n, 1);
         out[n++] = sym;
         continue;
       }
@@ -341,12 +347,7 @@ class Reader {
         cnt -= distExtra;
       }
       if (d > n) throw fail("distance too far back");
-      if (n + length > limit) {
-        this.outLen = n;
-        this.room(length);
-        out = this.out;
-        limit = Math.min(out.length, this.cap);
-      }
+      if (n + length > limit) return this.backTo(symbolPos, symbolBuf, symbolCnt, n, length);
       const stop = n + length;
       if (length < 32) { for (; n < stop; n++) out[n] = out[n - d]; }
       else if (d === 1) {
@@ -362,10 +363,16 @@ class Reader {
         }
       }
     }
+    return this.backTo(pos, buf, cnt, n, 0);
+  }
+
+  /** Sets the reader's state; returns `need`. */
+  backTo(pos: number, buf: number, cnt: number, n: number, need: number): number {
     this.pos = pos;
     this.bitBuf = buf;
     this.bitCount = cnt;
     this.outLen = n;
+    return need;
   }
 
   dynamic(): void {
