@@ -7,7 +7,7 @@
 // CPU time (user + system) rather than wall time: on a shared machine it
 // varies far less. Prints one JSON line:
 // { runtime, streams: { name: { bytes, inflate, zlib, decode } } }.
-// Argument: rounds (default 7).
+// Argument: rounds (default 9).
 import { inflateSync } from "node:zlib";
 import process from "node:process";
 import { decodeUserSig } from "../mod.ts";
@@ -41,21 +41,22 @@ const quietly = (f: () => unknown) => () => {
   } catch { /* refused: the cost is what is measured */ }
 };
 
-/** Per-call microseconds of each scenario, best of `rounds`, in turns. */
+/** Per-call microseconds of each scenario, best of `rounds`, in turns (every other round backwards). */
 function measure(scenarios: Record<string, () => void>, rounds: number): Record<string, number> {
-  const counts = Object.fromEntries(
-    Object.entries(scenarios).map(([name, f]) => [name, calibrate(f)]),
-  );
+  const entries = Object.entries(scenarios);
+  const counts = entries.map(([, f]) => calibrate(f));
   const best: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const [name, f] of Object.entries(scenarios)) {
-      best[name] = Math.min(best[name] ?? Infinity, round(f, counts[name]));
+    for (let k = 0; k < entries.length; k++) {
+      const i = r % 2 === 0 ? k : entries.length - 1 - k;
+      const [name, f] = entries[i];
+      best[name] = Math.min(best[name] ?? Infinity, round(f, counts[i]));
     }
   }
   return best;
 }
 
-const rounds = Number(process.argv[2] ?? 7);
+const rounds = Number(process.argv[2] ?? 9);
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 const runtime = g.Deno ? "deno" : g.Bun ? "bun" : "node";
 const streams: Record<string, Record<string, number>> = {};

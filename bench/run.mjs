@@ -110,7 +110,7 @@ const mark = (ok) => (ok ? "met" : "not met");
  * same bytes, in the same process.
  */
 async function crafted() {
-  const rounds = quick ? "3" : "7";
+  const rounds = quick ? "3" : "9";
   const bundled = await bundle("bench/crafted_runtime.ts", "bench_crafted.mjs");
   const runs = {
     deno: [bin("deno"), ["run", "--allow-all", "bench/crafted_runtime.ts", rounds]],
