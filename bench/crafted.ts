@@ -240,7 +240,10 @@ function longCode(n: number, long: [number, number], one: number): number[] {
   return lengths;
 }
 
-/** Repeats `block` while another one fits, then ends the stream with an empty fixed block. */
+/**
+ * Writes `block`, then again while another fits in `room` bytes, then ends
+ * the stream with an empty fixed block.
+ */
 function fill(w: StreamWriter, room: number, block: (w: StreamWriter) => void): Uint8Array {
   const before = w.size;
   block(w);
@@ -376,20 +379,8 @@ export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string,
       lit.put(w, 256);
       return w.finish();
     })(),
-    "64 KiB of copies at distance 1": (() => {
-      const w = new StreamWriter();
-      bomb(w, 65536, 1);
-      w.bits(1, 1).bits(1, 2);
-      FIXED_LITERALS.put(w, 256);
-      return w.finish();
-    })(),
-    "64 KiB of copies at distance 3": (() => {
-      const w = new StreamWriter();
-      bomb(w, 65536, 3);
-      w.bits(1, 1).bits(1, 2);
-      FIXED_LITERALS.put(w, 256);
-      return w.finish();
-    })(),
+    "64 KiB of copies at distance 1": fill(new StreamWriter(), 0, (w) => bomb(w, 65536, 1)),
+    "64 KiB of copies at distance 3": fill(new StreamWriter(), 0, (w) => bomb(w, 65536, 3)),
     "64 KiB of copies, then empty dynamic blocks": (() => {
       const w = new StreamWriter();
       bomb(w, 65536, 1);
