@@ -48,6 +48,12 @@ interface Verdicts {
   extra: number;
 }
 
+/** What inflateSync returns with `info`: the bytes, and how many input bytes the stream took. */
+interface ZlibResult {
+  buffer: Uint8Array;
+  engine: { bytesWritten: number };
+}
+
 /**
  * Inflates `input` with both and checks that they agree; counts the
  * outcome. `extra`: refused by us alone, for a reason of our own.
@@ -60,10 +66,9 @@ function compare(input: Uint8Array, tally: Verdicts, what: string): void {
     assert(error instanceof UserSigError, `${what}: threw ${String(error)}: ${hex(input)}`);
     ours = error;
   }
-  let theirs: { buffer: Uint8Array; engine: { bytesWritten: number } } | null = null;
+  let theirs: ZlibResult | null = null;
   try {
-    // With `info`, zlib also says how many input bytes the stream took.
-    theirs = inflateSync(input, { info: true } as object) as unknown as typeof theirs;
+    theirs = inflateSync(input, { info: true } as object) as unknown as ZlibResult;
   } catch { /* refused */ }
   if (ours instanceof Uint8Array) {
     assert(theirs !== null, `${what}: we accept what zlib refuses: ${hex(input)}`);
