@@ -12,7 +12,7 @@ export const TICKET_ZLIB_BYTES = 12288;
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /** Canonical codes (RFC 1951 section 3.2.2) for code lengths, 0 for unused symbols. */
-export function canonicalCodes(lengths: number[]): number[] {
+function canonicalCodes(lengths: number[]): number[] {
   const count = new Array(16).fill(0);
   for (const len of lengths) if (len > 0) count[len]++;
   const next = new Array(16).fill(0);
@@ -178,53 +178,16 @@ function oneBit(symbol: number): number[] {
 }
 
 /**
- * Every literal/length symbol (286) and distance symbol (30) in a
- * complete code with lengths from 8 (4 for distances) to 15: the most
- * table to build.
+ * A complete code over `n` symbols: the lengths `first`, then codes of
+ * `fill` bits, as many of them one bit shorter (from the last symbol back)
+ * as make the code complete.
  */
-function fullLiterals(): number[] {
-  // 286 symbols: 2 of 15 bits, then pairs halving in weight, topped up with 9-bit codes.
-  const lengths = new Array(286).fill(0);
-  const spec: [number, number][] = [[15, 2], [14, 1], [13, 1], [12, 1], [11, 1], [10, 1]];
-  let s = 0, kraft = 0;
-  for (const [len, n] of spec) {
-    for (let i = 0; i < n; i++, s++) {
-      lengths[s] = len;
-      kraft += 2 ** (15 - len);
-    }
-  }
-  // Now 2^-9 is used; fill with 9-bit codes, then shorten some to make it complete.
-  while (s < 286) {
-    lengths[s++] = 9;
-    kraft += 2 ** 6;
-  }
-  // kraft (in 2^-15 units) = 2^6 + 280 * 2^6; complete is 2^15 = 512 * 2^6. Lengthen nothing,
-  // shorten: each 9 -> 8 adds 2^6.
-  let spare = 2 ** 15 - kraft;
-  for (let i = 285; spare >= 2 ** 6 && i >= 0; i--) {
-    if (lengths[i] === 9) {
-      lengths[i] = 8;
-      spare -= 2 ** 6;
-    }
-  }
-  if (spare !== 0) throw new Error("fullLiterals: not complete");
-  return lengths;
-}
-
-function fullDistances(): number[] {
-  // 30 symbols: 2 of 15 bits, then one each of 14..6, topped up with 5-bit codes.
-  const lengths: number[] = [15, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6];
-  let kraft = lengths.reduce((k, len) => k + 2 ** (15 - len), 0);
-  while (lengths.length < 30) {
-    lengths.push(5);
-    kraft += 2 ** 10;
-  }
-  let spare = 2 ** 15 - kraft;
-  for (let i = 29; spare >= 2 ** 10 && lengths[i] === 5; i--) {
-    lengths[i] = 4;
-    spare -= 2 ** 10;
-  }
-  if (spare !== 0) throw new Error("fullDistances: not complete");
+function complete(first: number[], n: number, fill: number): number[] {
+  const lengths = [...first, ...new Array(n - first.length).fill(fill)];
+  // Kraft's sum in units of 2^-15; shortening a code by one bit adds 2^(15 - fill).
+  let spare = 2 ** 15 - lengths.reduce((sum, len) => sum + 2 ** (15 - len), 0);
+  for (let s = n - 1; spare > 0; s--, spare -= 2 ** (15 - fill)) lengths[s]--;
+  if (spare !== 0) throw new Error("not a complete code");
   return lengths;
 }
 
@@ -277,7 +240,11 @@ function bomb(w: StreamWriter, cap: number, d: number): void {
  * worth by default) and inflating to at most 64 KiB.
  */
 export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string, Uint8Array> {
-  const full = [fullLiterals(), fullDistances()];
+  // Every literal/length and distance symbol, codes of 4 to 15 bits: the most table to build.
+  const full = [
+    complete([15, 15, 14, 13, 12, 11, 10], 286, 9),
+    complete([15, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6], 30, 5),
+  ];
   return {
     "empty dynamic blocks, 1-bit codes": fill(new StreamWriter(), room, (w) => {
       const [lit] = dynamicHeader(w, false, EOB_ONLY, [0]);
@@ -288,10 +255,8 @@ export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string,
       lit.put(w, 256);
     }),
     "empty dynamic blocks, 8- and 9-bit codes": fill(new StreamWriter(), room, (w) => {
-      // 226 codes of 8 bits and 60 of 9; 2 distance codes of 4 bits and 28 of 5.
-      const literals = Array.from({ length: 286 }, (_, s) => (s < 226 ? 8 : 9));
-      const distances = Array.from({ length: 30 }, (_, s) => (s < 2 ? 4 : 5));
-      const [lit] = dynamicHeader(w, false, literals, distances);
+      // 60 codes of 9 bits and 226 of 8; 28 distance codes of 5 bits and 2 of 4.
+      const [lit] = dynamicHeader(w, false, complete([], 286, 9), complete([], 30, 5));
       lit.put(w, 256);
     }),
     "empty dynamic blocks, no repeats": fill(new StreamWriter(), room, (w) => {

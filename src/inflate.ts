@@ -247,6 +247,7 @@ class Reader {
     if (this.pos + len > input.length) throw fail("truncated");
     this.room(len);
     const out = this.out;
+    // A short block is copied byte by byte: the view that set() needs costs more.
     if (len < 64) { for (let k = 0; k < len; k++) out[this.outLen++] = input[this.pos++]; }
     else {
       out.set(input.subarray(this.pos, this.pos + len), this.outLen);
