@@ -136,6 +136,30 @@ function build(
   }
 }
 
+/**
+ * The entry that the LINK entry `link` leads to for the input bits `buf`,
+ * with the length of the whole code; 0 for no code.
+ */
+function subEntry(entries: Int32Array, bits: number, buf: number, link: number): number {
+  const entry = entries[(link & 0xffff) + ((buf >> bits) & ((1 << ((link >> 16) & 15)) - 1))];
+  return entry === 0 ? 0 : entry + (bits << 16);
+}
+
+/** Copies out[n - d ..] to out[n .. stop), 32 bytes or more; returns stop. */
+function copyLong(out: Uint8Array, n: number, d: number, stop: number): number {
+  if (d === 1) out.fill(out[n - 1], n, stop);
+  else {
+    // What is copied repeats every d bytes: copy all that is there, doubling.
+    const from = n - d;
+    while (n < stop) {
+      const c = Math.min(n - from, stop - n);
+      out.copyWithin(n, from, from + c);
+      n += c;
+    }
+  }
+  return stop;
+}
+
 function table(size: number): Table {
   return { entries: new Int32Array(size), bits: 0 };
 }
@@ -266,8 +290,8 @@ class Reader {
    * Decodes symbols into the output space as it stands until end-of-block
    * (returns 0) or a symbol that needs more room (returns how much, with the
    * reader back before that symbol). The hot loop: the reader's state is in
-   * locals, codes and extra bits are read inline, and the output array does
-   * not change under it.
+   * locals, codes of up to the root's length and extra bits are read inline,
+   * and the output array does not change under it.
    */
   symbols(lit: Table, dist: Table): number {
     const { input } = this;
@@ -290,13 +314,10 @@ class Reader {
           cnt += 8;
         }
       }
-      let entry = litEntries[buf & litMask], len = 0;
-      if (entry & LINK) {
-        len = litBits;
-        entry = litEntries[(entry & 0xffff) + ((buf >> len) & ((1 << ((entry >> 16) & 15)) - 1))];
-      }
+      let entry = litEntries[buf & litMask];
+      if (entry & LINK) entry = subEntry(litEntries, litBits, buf, entry);
       if (entry === 0) throw fail("invalid Huffman code");
-      len += entry >> 16;
+      let len = entry >> 16;
       if (len > cnt) throw fail("truncated");
       buf >>= len;
       cnt -= len;
@@ -323,13 +344,9 @@ class Reader {
         cnt -= lengthExtra;
       }
       entry = distEntries[buf & distMask];
-      len = 0;
-      if (entry & LINK) {
-        len = distBits;
-        entry = distEntries[(entry & 0xffff) + ((buf >> len) & ((1 << ((entry >> 16) & 15)) - 1))];
-      }
+      if (entry & LINK) entry = subEntry(distEntries, distBits, buf, entry);
       if (entry === 0) throw fail("invalid Huffman code");
-      len += entry >> 16;
+      len = entry >> 16;
       if (len > cnt) throw fail("truncated");
       buf >>= len;
       cnt -= len;
@@ -351,18 +368,7 @@ class Reader {
       if (n + length > limit) return this.backTo(symbolPos, symbolBuf, symbolCnt, n, length);
       const stop = n + length;
       if (length < 32) { for (; n < stop; n++) out[n] = out[n - d]; }
-      else if (d === 1) {
-        out.fill(out[n - 1], n, stop);
-        n = stop;
-      } else {
-        // What is copied repeats every d bytes: copy all that is there, doubling.
-        const from = n - d;
-        while (n < stop) {
-          const c = Math.min(n - from, stop - n);
-          out.copyWithin(n, from, from + c);
-          n += c;
-        }
-      }
+      else n = copyLong(out, n, d, stop);
     }
     return this.backTo(pos, buf, cnt, n, 0);
   }
