@@ -166,7 +166,7 @@ export function dynamicHeader(
   return [new Code(literals), new Code(distances)];
 }
 
-/** Literal/length lengths with only end-of-block, one bit (the code zlib allows to be incomplete). */
+/** Literal/length lengths with end-of-block alone, one bit: the incomplete code zlib allows. */
 const EOB_ONLY = Array.from({ length: 257 }, (_, s) => (s === 256 ? 1 : 0));
 
 /** Literal/length lengths where `symbol` and end-of-block have one bit each. */

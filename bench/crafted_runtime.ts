@@ -41,7 +41,7 @@ const quietly = (f: () => unknown) => () => {
   } catch { /* refused: the cost is what is measured */ }
 };
 
-/** Per-call microseconds of each scenario, best of `rounds`, in turns (every other round backwards). */
+/** Per-call microseconds of each scenario, best of `rounds`, in turns (backwards every other). */
 function measure(scenarios: Record<string, () => void>, rounds: number): Record<string, number> {
   const entries = Object.entries(scenarios);
   const counts = entries.map(([, f]) => calibrate(f));
