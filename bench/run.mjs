@@ -2,7 +2,8 @@
 // The benchmark task: the same scenarios in Deno, Node and Bun, and Tencent's
 // official Node library (tls-sig-api-v2, synchronous) in the same run, then a
 // table of operations per second and the ratios the project aims for.
-// `--quick` runs fewer operations and a smaller heap check.
+// `--quick` runs fewer operations and a smaller heap check. `--crafted` runs
+// the crafted zlib streams instead (see crafted()).
 // Benchmarks are not tests: nothing here fails on a time.
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -102,6 +103,54 @@ async function lengths(officialApi) {
 const pad = (s, n) => String(s).padEnd(n);
 const ratio = (a, b) => (a / b).toFixed(2) + "×";
 const mark = (ok) => (ok ? "met" : "not met");
+
+/**
+ * `--crafted`: the crafted zlib streams (bench/crafted.ts) in each runtime,
+ * our inflater and decodeUserSig against node:zlib's inflateSync on the
+ * same bytes, in the same process.
+ */
+async function crafted() {
+  const rounds = quick ? "3" : "9";
+  const bundled = await bundle("bench/crafted_runtime.ts", "bench_crafted.mjs");
+  const runs = {
+    deno: [bin("deno"), ["run", "--allow-all", "bench/crafted_runtime.ts", rounds]],
+    node: [process.execPath, [bundled, rounds]],
+    bun: [bin("bun"), ["bench/crafted_runtime.ts", rounds]],
+  };
+  const us = (x) => (x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString("en-US"));
+  for (const [name, [cmd, argv]] of Object.entries(runs)) {
+    process.stderr.write(`measuring ${name}…\n`);
+    const { streams } = JSON.parse(execFileSync(cmd, argv, { cwd: root, encoding: "utf8" }));
+    console.log(`\n${name}: µs of CPU a call (best of ${rounds} rounds), and ÷ inflateSync`);
+    console.log(
+      pad("stream", 46) + pad("bytes", 7) + pad("inflateSync", 13) + pad("zlibInflate", 20) +
+        "decodeUserSig",
+    );
+    let worst = ["", 0], costliest = ["", 0];
+    for (const [stream, x] of Object.entries(streams)) {
+      console.log(
+        pad(stream, 46) + pad(x.bytes, 7) + pad(us(x.zlib), 13) +
+          pad(`${us(x.inflate)} (${ratio(x.inflate, x.zlib)})`, 20) +
+          `${us(x.decode)} (${ratio(x.decode, x.zlib)})`,
+      );
+      if (x.inflate / x.zlib > worst[1]) worst = [stream, x.inflate / x.zlib];
+      if (x.decode > costliest[1]) costliest = [stream, x.decode];
+    }
+    const c = streams[costliest[0]];
+    console.log(
+      `costliest ticket: ${costliest[0]}, decodeUserSig ${us(c.decode)} µs, zlibInflate ${
+        ratio(c.inflate, c.zlib)
+      } inflateSync (goal ≤ 3×): ${mark(c.inflate <= 3 * c.zlib)}; highest ratio: ${worst[0]}, ${
+        ratio(worst[1], 1)
+      }`,
+    );
+  }
+}
+
+if (process.argv.includes("--crafted")) {
+  await crafted();
+  process.exit(0);
+}
 
 const results = await runtimeResults();
 const maxLength = await lengths(official());

@@ -18,3 +18,4 @@ import "./supabase_example.test.ts";
 import "./portability.test.ts";
 import "./rest_cli.test.ts";
 import "./rest_server.test.ts";
+import "./zlib_differential.test.ts";
