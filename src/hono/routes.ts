@@ -51,7 +51,7 @@ const MISCONFIGURED = "ERR_SERVICE_MISCONFIGURED";
  * @param options The settings (`sdkAppId`, `secretKey`, validities, origins,
  * body limit), `userId`, and the optional `roomPolicy` and `log`.
  * @returns A Hono app with the three routes.
- * @throws {TypeError} When `userId` is not a function, `basePath` is given,
+ * @throws {TypeError} When `userId` is not a function, a `basePath` other than `""` is given,
  * or a setting has the wrong type (as `createUserSigHandler` throws).
  * @throws {RangeError} For a setting out of range.
  *
@@ -91,7 +91,10 @@ export function userSigRoutes<E extends Env = Env>(options: UserSigRoutesOptions
       "options.userId must be a function of the Hono context that returns the UserID",
     );
   }
-  if ((settings as ServiceSettings).basePath !== undefined) {
+  // "" (the root, what fromEnv() gives without BASE_PATH) says nothing; any
+  // other base path would be ignored, so it is refused.
+  const { basePath } = settings as ServiceSettings;
+  if (basePath !== undefined && basePath !== "") {
     throw new TypeError(
       "options.basePath is not taken: the routes live where app.route() mounts them",
     );
