@@ -7,6 +7,7 @@ import "./legacy.test.ts";
 import "./legacy_keys.test.ts";
 import "./private_map.test.ts";
 import "./property.test.ts";
+import "./service_body.test.ts";
 import "./service_handler.test.ts";
 import "./service_routes.test.ts";
 import "./service_user_id.test.ts";

@@ -4,6 +4,7 @@ import { parsePrivileges, privilegeNames } from "../privilege.ts";
 import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
 import { checkRoomId, checkRoomStr, checkUserId, integer, U32_MAX } from "../validate.ts";
 import type { Authenticate } from "./auth.ts";
+import { checkLength, readBody, settleBody } from "./body.ts";
 import { corsHeaders, preflight } from "./cors.ts";
 import { errorResponse, json, ServiceError, unauthorized } from "./errors.ts";
 import type { RoomPolicy } from "./room_policy.ts";
@@ -39,41 +40,6 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function badRequest(message: string): ServiceError {
   return new ServiceError(400, "ERR_BAD_REQUEST", message);
-}
-
-function tooLarge(limit: number): ServiceError {
-  return new ServiceError(413, "ERR_BODY_TOO_LARGE", `the request body exceeds ${limit} bytes`);
-}
-
-function checkLength(request: Request, limit: number): void {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-}
-
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  checkLength(request, limit);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body !== null) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(limit);
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -304,6 +270,7 @@ export function createUserSigHandler(
       }
       response = errorResponse(refusal);
     }
+    await settleBody(request, maxBody);
     for (const [name, value] of Object.entries(corsHeaders(request, origins))) {
       if (!response.headers.has(name)) response.headers.set(name, value);
     }
