@@ -49,7 +49,9 @@ export { ServiceError } from "./src/service/errors.ts";
 export { type EnvServiceOptions, serviceFromEnv } from "./src/service/from_env.ts";
 export {
   createUserSigHandler,
+  type LogLevel,
   type ServiceHooks,
+  type ServiceLog,
   type UserSigHandler,
 } from "./src/service/handler.ts";
 export {
@@ -59,6 +61,7 @@ export {
   type RoomRequest,
 } from "./src/service/room_policy.ts";
 export {
+  DEFAULT_RESERVED_USER_IDS,
   type EnvSettings,
   fromEnv,
   ServiceConfigError,

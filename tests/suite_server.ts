@@ -7,4 +7,5 @@ import "./npm_package.test.ts";
 import "./official.test.ts";
 import "./service.test.ts";
 import "./service_examples.test.ts";
+import "./service_providers.test.ts";
 import "./portability.test.ts";

@@ -59,9 +59,9 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<v
 /**
  * Reads the whole body, at most `limit` bytes: a bigger one is drained and
  * refused with `413`, one that breaks off (the client went away) with `400`.
+ * Call `checkLength` first.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  checkLength(request, limit);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body !== null) {
@@ -94,9 +94,11 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
 /**
  * Settles a body that nobody read before the answer goes out: drains it,
  * unless its declared length is over `limit` (then the client is answered
- * at once, and what it sends is never read: it may never come).
+ * at once, and what it sends is never read: it may never come). Returns
+ * undefined when there is nothing to settle, so that the common case costs
+ * no promise.
  */
-export async function settleBody(request: Request, limit: number): Promise<void> {
+export function settleBody(request: Request, limit: number): Promise<void> | undefined {
   if (request.body === null || request.bodyUsed || declaredTooLarge(request, limit)) return;
-  await drain(request.body.getReader());
+  return drain(request.body.getReader());
 }
