@@ -12,6 +12,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
+import { OFFLINE_WRANGLER_ENV, wranglerDevArgs } from "../scripts/dev_env.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
 
@@ -150,6 +151,22 @@ function serve(
   });
 }
 
+/** Starts a server (see `serve`), runs `check` on it, and stops it whatever happened. */
+async function withServer(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  check: (server: Server) => Promise<void>,
+  stopSignal: "SIGTERM" | "SIGINT" = "SIGTERM",
+): Promise<void> {
+  const server = await serve(command, args, env, stopSignal);
+  try {
+    await check(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A TCP port that was free a moment ago, for a server that cannot take port 0. */
@@ -213,6 +230,7 @@ function demoToken(secret: string, userId: string): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
+    .setAudience("usersig") // wrangler.toml's AUTH_JWT_AUDIENCE
     .setIssuedAt()
     .setExpirationTime("10m")
     .sign(new TextEncoder().encode(secret));
@@ -384,13 +402,10 @@ test(
       "--log-level=warning",
     ]);
     const settings = demoSettings();
-    const server = await serve(process.execPath, ["examples/node/server.mjs"], settings);
-    try {
+    await withServer(process.execPath, ["examples/node/server.mjs"], settings, async (server) => {
       await survivesRefusedUploads(server, settings);
       await survivesStrangers(server, settings);
-    } finally {
-      await server.stop();
-    }
+    });
   },
   NODE_ONLY,
 );
@@ -399,17 +414,15 @@ test(
   "service examples: examples/deno/main.ts answers refused uploads, TRACE and a false Content-Length, logs no aborted upload, and keeps serving",
   async () => {
     const settings = demoSettings();
-    const server = await serve(
+    await withServer(
       bin("deno"),
       ["run", "--allow-env", "--allow-net=127.0.0.1", "examples/deno/main.ts"],
       settings,
+      async (server) => {
+        await survivesRefusedUploads(server, settings);
+        await survivesStrangers(server, settings);
+      },
     );
-    try {
-      await survivesRefusedUploads(server, settings);
-      await survivesStrangers(server, settings);
-    } finally {
-      await server.stop();
-    }
   },
   NODE_ONLY,
 );
@@ -418,33 +431,13 @@ test(
   "service examples: npm start's Worker (wrangler dev) answers refused chunked uploads and keeps serving",
   async () => {
     const settings = demoSettings();
-    const port = await freePort();
-    const server = await serve(
+    await withServer(
       process.execPath,
-      [
-        join(root(), "node_modules", "wrangler", "bin", "wrangler.js"),
-        "dev",
-        "--local",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--env-file",
-        ".dev.vars.example",
-        "--show-interactive-dev-session=false",
-      ],
-      {
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_SEND_ERROR_REPORTS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      },
+      wranglerDevArgs(await freePort()),
+      OFFLINE_WRANGLER_ENV,
+      (server) => survivesRefusedUploads(server, settings),
       "SIGINT",
     );
-    try {
-      await survivesRefusedUploads(server, settings);
-    } finally {
-      await server.stop();
-    }
   },
   NODE_ONLY,
 );
