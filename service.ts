@@ -5,10 +5,11 @@
  * `Bun.serve`, Node, or as a route in Hono.
  *
  * Callers authenticate with `Authorization: Bearer <JWT>` (HS256 with a
- * shared secret, or RS256/ES256 through a JWKS URL, checked with `jose`);
- * the ticket is always for the user the verified token names: its `sub`,
- * another claim, or a mapping of it to a Tencent UserID (`uuidUserId`,
- * `hashedUserId`). The secret key stays in the service. This entry point depends on `jose`; the core (`mod.ts`)
+ * shared secret, checked with Web Crypto, or RS256/ES256 through a JWKS
+ * URL, checked with `jose`); the ticket is always for the user the verified
+ * token names: its `sub`, another claim, or a mapping of it to a Tencent
+ * UserID (`uuidUserId`, `hashedUserId`), and never for a reserved UserID
+ * (`DEFAULT_RESERVED_USER_IDS`). The secret key stays in the service. This entry point depends on `jose`; the core (`mod.ts`)
  * depends on nothing.
  *
  * @example The service on Deno.serve, configured from the environment
@@ -49,7 +50,9 @@ export { ServiceError } from "./src/service/errors.ts";
 export { type EnvServiceOptions, serviceFromEnv } from "./src/service/from_env.ts";
 export {
   createUserSigHandler,
+  type LogLevel,
   type ServiceHooks,
+  type ServiceLog,
   type UserSigHandler,
 } from "./src/service/handler.ts";
 export {
@@ -59,6 +62,7 @@ export {
   type RoomRequest,
 } from "./src/service/room_policy.ts";
 export {
+  DEFAULT_RESERVED_USER_IDS,
   type EnvSettings,
   fromEnv,
   ServiceConfigError,

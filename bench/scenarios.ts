@@ -1,6 +1,8 @@
 // The benchmark scenarios, runtime-neutral: each runs a number of
 // operations at a given concurrency and reports operations per second.
+import { SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
+import { createUserSigHandler, jwtAuthenticator } from "../service.ts";
 import { signedContentV2 } from "../src/ticket_writer.ts";
 
 /** The fixed inputs every scenario uses: the official Node vector's. */
@@ -51,7 +53,56 @@ export async function bareHmac(): Promise<Scenario> {
   return () => crypto.subtle.sign("HMAC", key, content);
 }
 
-/** The scenarios, by name: bare HMAC as the floor, then the module's calls. */
+/** The HS256 secret of the handler scenarios: test value, not a secret of anything. */
+const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
+
+/**
+ * The service's handler in one process, `POST /usersig` with a valid HS256
+ * token, and its floor: what no handler can avoid — building the Request,
+ * two HMAC-SHA256 signs (the token's check, the ticket's signature) and a
+ * `Response.json` of the answer.
+ */
+export async function handlerScenarios(): Promise<Record<string, Scenario>> {
+  const secret = new TextEncoder().encode(JWT_SECRET);
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(INPUT.userId)
+    .setAudience("usersig")
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(secret);
+  const handler = createUserSigHandler(
+    { sdkAppId: INPUT.sdkAppId, secretKey: INPUT.key },
+    { authenticate: jwtAuthenticator({ secret: JWT_SECRET, audience: "usersig" }) },
+  );
+  const url = "http://usersig.bench/usersig";
+  const headers = { authorization: `Bearer ${token}` };
+  const hmac = (raw: Uint8Array) =>
+    crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const [tokenKey, ticketKey] = await Promise.all([
+    hmac(secret),
+    hmac(new TextEncoder().encode(INPUT.key)),
+  ]);
+  const signed = new TextEncoder().encode(token.slice(0, token.lastIndexOf(".")));
+  const content = new TextEncoder().encode(
+    signedContentV2(INPUT.userId, INPUT.sdkAppId, INPUT.time, INPUT.expire),
+  );
+  const answer = await (await handler(new Request(url, { method: "POST", headers }))).json();
+  if (answer.userId !== INPUT.userId) {
+    throw new Error(`the handler refused: ${JSON.stringify(answer)}`);
+  }
+  return {
+    "handler floor": async () => {
+      new Request(url, { method: "POST", headers });
+      await crypto.subtle.sign("HMAC", tokenKey, signed);
+      await crypto.subtle.sign("HMAC", ticketKey, content);
+      return Response.json(answer);
+    },
+    "handler /usersig": () => handler(new Request(url, { method: "POST", headers })),
+  };
+}
+
+/** The scenarios, by name: bare HMAC as the floor, the module's calls, the service's handler. */
 export async function scenarios(): Promise<Record<string, Scenario>> {
   const api = new TLSSigAPIv2(INPUT.sdkAppId, INPUT.key);
   const options = { now: INPUT.time };
@@ -64,6 +115,7 @@ export async function scenarios(): Promise<Record<string, Scenario>> {
     "genPrivateMapKey": () => api.genPrivateMapKey(INPUT.userId, 300, 10000, 255, options),
     "verifyPrivateMapKey": () =>
       api.verifyPrivateMapKey(privateMapKey, INPUT.userId, { ...options, roomId: 10000 }),
+    ...(await handlerScenarios()),
   };
 }
 

@@ -19,11 +19,15 @@ export function readDevVars(path: string = DEMO_VARS_FILE): Record<string, strin
   return vars;
 }
 
+/** The `aud` of the demo tokens: wrangler.toml's AUTH_JWT_AUDIENCE. */
+export const DEMO_AUDIENCE = "usersig";
+
 /** A test token (HS256) for `userId`, signed with the demo AUTH_JWT_SECRET. */
 export function mintToken(userId: string, secret: string, seconds = 3600): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
+    .setAudience(DEMO_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${seconds}s`)
     .sign(new TextEncoder().encode(secret));
@@ -45,6 +49,25 @@ export const OFFLINE_WRANGLER_ENV: Record<string, string> = {
 };
 
 /**
+ * The arguments of `node …` that run `wrangler dev` (workerd) on
+ * 127.0.0.1:`port` with the demo settings, from the repository's root.
+ */
+export function wranglerDevArgs(port: number): string[] {
+  return [
+    "node_modules/wrangler/bin/wrangler.js",
+    "dev",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--env-file",
+    DEMO_VARS_FILE,
+    "--show-interactive-dev-session=false",
+  ];
+}
+
+/**
  * Starts `wrangler dev` (workerd) on 127.0.0.1:`port` with the demo
  * settings and waits until /healthz answers.
  */
@@ -55,16 +78,7 @@ export async function startLocalWorker(
   const url = `http://127.0.0.1:${port}`;
   const child = new Deno.Command("node", {
     args: [
-      "node_modules/wrangler/bin/wrangler.js",
-      "dev",
-      "--local",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--env-file",
-      DEMO_VARS_FILE,
-      "--show-interactive-dev-session=false",
+      ...wranglerDevArgs(port),
       ...(options.quiet ? ["--log-level", "error"] : []),
     ],
     env: OFFLINE_WRANGLER_ENV,

@@ -21,7 +21,8 @@ console.log(`
 usersig edge service on ${u} — DEMO settings from ${DEMO_VARS_FILE} and
 wrangler.toml (a made-up SDKAppID and keys; never deploy them). Ctrl-C stops it.
 
-A test token for user "alice" (HS256 with the demo AUTH_JWT_SECRET, valid 1 h):
+A test token for user "alice" (HS256 with the demo AUTH_JWT_SECRET, aud "usersig",
+valid 1 h):
 
   TOKEN=${token}
 

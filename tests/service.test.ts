@@ -21,6 +21,7 @@ const MINIFLARE: string = "miniflare";
 const ESBUILD: string = "esbuild";
 const NODE_HTTP: string = "node:http";
 const NODE_PROCESS: string = "node:process";
+const NODE_NET: string = "node:net";
 interface HttpServer {
   listen(port: number, host: string, done: () => void): void;
   address(): { port: number };
@@ -52,6 +53,12 @@ type HttpRequest = (
   callback: (res: IncomingMessage) => void,
 ) => ClientRequest;
 type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
+interface Socket {
+  write(data: string): void;
+  destroy(): void;
+  on(event: "error", listener: () => void): void;
+}
+type Connect = (port: number, host: string, connected: () => void) => Socket;
 interface Fetcher {
   fetch(url: string, init: unknown): Promise<Response>;
 }
@@ -77,6 +84,8 @@ interface Workerd {
   /** Sends a request to the named Worker (default: the configured one, over HTTP). */
   send(request: Request, worker?: string): Promise<Response>;
   logs: string[];
+  /** The Worker's structured log lines with their level. */
+  levels: [string, string][];
   /** How often the Worker fetched the JWKS. */
   readonly jwksFetches: number;
   stop(): Promise<void>;
@@ -120,6 +129,7 @@ async function start(): Promise<Workerd> {
   const jwksPort = jwksServer.address().port;
 
   const logs: string[] = [];
+  const levels: [string, string][] = [];
   const worker = (name: string, bindings: Record<string, string | undefined>) => ({
     name,
     modules: [{ type: "ESModule" as const, path: "worker.mjs", contents: script }],
@@ -136,15 +146,20 @@ async function start(): Promise<Workerd> {
     port: 0,
     cf: false,
     structuredWorkerdLogs: true,
-    handleStructuredLogs: ({ message }: { message: string }) => {
+    handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       logs.push(message);
+      levels.push([level, message]);
     },
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       stdout.on("data", (d) => logs.push(String(d)));
       stderr.on("data", (d) => logs.push(String(d)));
     },
     workers: [
-      worker("usersig", { ...TEST_ENV, AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json` }),
+      worker("usersig", {
+        ...TEST_ENV,
+        AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
+        AUTH_JWKS_ALLOW_LOOPBACK_HTTP: "true", // the test's key server has no certificate
+      }),
       {
         ...worker("based", { ...TEST_ENV, BASE_PATH: "/api/im" }),
         // Its own socket, for raw HTTP requests that no client normalizes.
@@ -156,6 +171,7 @@ async function start(): Promise<Workerd> {
       worker("jwks-down", {
         ...TEST_ENV,
         AUTH_JWKS_URL: `http://127.0.0.1:${jwksPort}/missing.json`,
+        AUTH_JWKS_ALLOW_LOOPBACK_HTTP: "true",
       }),
     ],
   });
@@ -167,6 +183,7 @@ async function start(): Promise<Workerd> {
     url,
     basedUrl,
     logs,
+    levels,
     get jwksFetches() {
       return jwksFetches;
     },
@@ -400,6 +417,49 @@ test(
         }
       }
       assertEquals(answers.length, BASED_PATHS.length);
+    }),
+  NODE,
+);
+
+test(
+  "service workerd: uploads that break off are not logged; refusals are warn lines, never error lines",
+  () =>
+    use(async (w) => {
+      const { connect } = (await import(NODE_NET)) as { connect: Connect };
+      const { hostname, port } = new URL(w.url);
+      const bearer = await token(w.keys);
+      tokens.push(bearer);
+      const before = w.levels.length;
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(Number(port), hostname, () => {
+            socket.write(
+              `POST /privatemapkey HTTP/1.1\r\nhost: usersig.test\r\nauthorization: Bearer ${bearer}\r\n` +
+                "transfer-encoding: chunked\r\n\r\n400\r\n" + "x".repeat(1024) + "\r\n",
+            );
+            setTimeout(() => {
+              socket.destroy();
+              resolve();
+            }, 20);
+          });
+          socket.on("error", () => resolve());
+        });
+      }
+      const refused = await w.send(new Request(BASE + "/usersig", { method: "POST" }));
+      assertEquals(refused.status, 401);
+      await refused.body?.cancel();
+      const deadline = Date.now() + 3000;
+      while (
+        !w.levels.slice(before).some(([, m]) => m.includes("401 ERR_AUTH_MISSING")) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const lines = w.levels.slice(before).filter(([, m]) => m.startsWith("usersig:"));
+      assertEquals(lines, [["warn", "usersig: 401 ERR_AUTH_MISSING POST /usersig"]]);
+      const errors = w.levels.slice(before).filter(([level]) => level === "error");
+      assertEquals(errors, [], "no error line");
     }),
   NODE,
 );

@@ -1,15 +1,18 @@
-// The edge service's example servers as people start them, in child
-// processes on loopback with the demo settings: examples/node/server.mjs on
-// Node (with the bundle its comment builds) and examples/deno/main.ts on
-// Deno. Each must answer an oversized chunked body with 413 and stay up:
-// /healthz and a ticket request still work afterwards.
+// The edge service as people start it, in child processes on loopback with
+// the demo settings: examples/node/server.mjs on Node (with the bundle its
+// comment builds), examples/deno/main.ts on Deno, and the Worker in
+// `wrangler dev` as `npm start` runs it. Each must answer refused chunked
+// uploads (too large, no token, no route, wrong method) and stay up:
+// /healthz and a ticket request still work after each.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
 import { SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
+import { OFFLINE_WRANGLER_ENV, wranglerDevArgs } from "../scripts/dev_env.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
 
@@ -45,10 +48,17 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
-/** Every child still running, killed when this process exits whatever happened. */
+/** Signals a child's whole process group (it was spawned detached: the group is its own). */
+function killGroup(child: ChildProcess, signal: "SIGTERM" | "SIGINT" | "SIGKILL"): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch { /* the group is gone */ }
+}
+
+/** Every child still running, killed with its group when this process exits whatever happened. */
 const children = new Set<ChildProcess>();
 process.on("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
+  for (const child of children) killGroup(child, "SIGKILL");
 });
 
 /** Runs a command to its end; rejects with its output when it fails. */
@@ -77,15 +87,25 @@ interface Server {
 }
 
 /** Starts a server on port 0 and waits for the line that says where it listens. */
-function serve(command: string, args: string[], env: Record<string, string>): Promise<Server> {
-  const child = spawn(command, args, { cwd: root(), env: childEnv({ ...env, PORT: "0" }) });
+function serve(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  stopSignal: "SIGTERM" | "SIGINT" = "SIGTERM",
+): Promise<Server> {
+  // A process group of its own, so that stopping it stops what it started
+  // too (wrangler runs workerd and esbuild, and forwards no signal to them).
+  const child = spawn(command, args, {
+    cwd: root(),
+    env: childEnv({ ...env, PORT: "0" }),
+    detached: true,
+  });
   children.add(child);
   let out = "";
   let exitCode: number | string | null | undefined;
   const exited = new Promise<void>((resolve) => {
     child.on("exit", (code, signal) => {
       exitCode = code ?? signal;
-      children.delete(child);
       resolve();
     });
   });
@@ -95,11 +115,14 @@ function serve(command: string, args: string[], env: Record<string, string>): Pr
     exited: () => exitCode !== undefined,
     async stop() {
       if (exitCode === undefined) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        killGroup(child, stopSignal);
+        const timer = setTimeout(() => killGroup(child, "SIGKILL"), 10_000);
         await exited;
         clearTimeout(timer);
       }
+      await sleep(500); // what it started stops after it
+      killGroup(child, "SIGKILL");
+      children.delete(child);
     },
   };
   return new Promise((resolve, reject) => {
@@ -128,28 +151,58 @@ function serve(command: string, args: string[], env: Record<string, string>): Pr
   });
 }
 
+/** Starts a server (see `serve`), runs `check` on it, and stops it whatever happened. */
+async function withServer(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  check: (server: Server) => Promise<void>,
+  stopSignal: "SIGTERM" | "SIGINT" = "SIGTERM",
+): Promise<void> {
+  const server = await serve(command, args, env, stopSignal);
+  try {
+    await check(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A TCP port that was free a moment ago, for a server that cannot take port 0. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * POSTs `chunks` chunks of `size` bytes with Transfer-Encoding: chunked,
- * a millisecond apart, and goes on sending after the answer comes, as a
+ * Sends `chunks` chunks of `size` bytes with Transfer-Encoding: chunked, a
+ * millisecond apart, and goes on sending after the answer comes, as a
  * client that does not listen would. Resolves with the answer.
  */
-function postChunked(
+function sendChunked(
   port: number,
-  bearer: string,
+  request: { method: string; path: string; bearer?: string },
   chunks: number,
   size: number,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let answered = false;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
     const req = httpRequest({
       host: "127.0.0.1",
       port,
-      method: "POST",
-      path: "/usersig",
+      method: request.method,
+      path: request.path,
       agent: false,
-      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+      headers,
     }, (res) => {
       let text = "";
       res.setEncoding("utf8");
@@ -160,7 +213,7 @@ function postChunked(
       });
     });
     req.on("error", (error) => {
-      if (!answered) reject(new Error(`the oversized request got no answer: ${error.message}`));
+      if (!answered) reject(new Error(`the upload got no answer: ${error.message}`));
     });
     (async () => {
       const chunk = "x".repeat(size);
@@ -177,40 +230,167 @@ function demoToken(secret: string, userId: string): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
+    .setAudience("usersig") // wrangler.toml's AUTH_JWT_AUDIENCE
     .setIssuedAt()
     .setExpirationTime("10m")
     .sign(new TextEncoder().encode(secret));
 }
 
-/** The checks both examples must pass: 413 for a big chunked body, and still serving. */
-async function survivesOversizedBody(server: Server, settings: Record<string, string>) {
+/**
+ * The checks every way of running the service must pass: refused uploads
+ * (too large, no token, no such path, wrong method), each 120 KB in 1 KB
+ * chunks still arriving after the answer, get their answer, and the server
+ * keeps serving: /healthz and a ticket request work after each.
+ */
+async function survivesRefusedUploads(server: Server, settings: Record<string, string>) {
   const bearer = await demoToken(settings.AUTH_JWT_SECRET, "alice");
-  // 120 KB in 1 KB chunks: far over the 4096-byte limit, and still arriving after the answer.
-  const big = await postChunked(server.port, bearer, 120, 1024);
-  assertEquals(big.status, 413, `oversized body (${big.text}); server output: ${server.output()}`);
-  assertEquals(JSON.parse(big.text).error.code, "ERR_BODY_TOO_LARGE");
-  await sleep(200); // a crash after the answer would show now
-  assert(!server.exited(), `the server exited after the oversized body: ${server.output()}`);
-
   const base = `http://127.0.0.1:${server.port}`;
-  const health = await fetch(base + "/healthz");
-  assertEquals([health.status, await health.json()], [200, { status: "ok" }]);
-
-  const issued = await fetch(base + "/usersig", {
-    method: "POST",
-    headers: { authorization: `Bearer ${bearer}` },
-  });
-  const body = await issued.json();
-  assertEquals(issued.status, 200, JSON.stringify(body));
-  assertEquals(body.userId, "alice");
   const api = new TLSSigAPIv2(DEMO_SDK_APP_ID, settings.SECRET_KEY);
-  const claims = await api.verifyUserSig(body.userSig, "alice");
-  assertEquals(claims.expiresAt, body.expiresAt);
+  const uploads: [{ method: string; path: string; bearer?: string }, number, string][] = [
+    [{ method: "POST", path: "/usersig", bearer }, 413, "ERR_BODY_TOO_LARGE"],
+    [{ method: "POST", path: "/privatemapkey", bearer }, 413, "ERR_BODY_TOO_LARGE"],
+    [{ method: "POST", path: "/usersig" }, 401, "ERR_AUTH_MISSING"],
+    [{ method: "POST", path: "/nowhere", bearer }, 404, "ERR_NOT_FOUND"],
+    [{ method: "PUT", path: "/usersig", bearer }, 405, "ERR_METHOD_NOT_ALLOWED"],
+  ];
+  for (const [request, status, code] of uploads) {
+    const what = `${request.method} ${request.path}`;
+    const answer = await sendChunked(server.port, request, 120, 1024);
+    assertEquals(answer.status, status, `${what} (${answer.text}); output: ${server.output()}`);
+    assertEquals(JSON.parse(answer.text).error.code, code);
+    await sleep(200); // a crash after the answer would show now
+    assert(!server.exited(), `the server exited after ${what}: ${server.output()}`);
+
+    const health = await fetch(base + "/healthz");
+    const healthText = await health.text();
+    assertEquals(health.status, 200, `/healthz after ${what}: ${healthText}`);
+    assertEquals(JSON.parse(healthText), { status: "ok" });
+
+    const issued = await fetch(base + "/usersig", {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    const text = await issued.text();
+    assertEquals(issued.status, 200, `a ticket after ${what}: ${text}`);
+    const body = JSON.parse(text);
+    assertEquals(body.userId, "alice");
+    const claims = await api.verifyUserSig(body.userSig, "alice");
+    assertEquals(claims.expiresAt, body.expiresAt);
+  }
   assert(!server.output().includes(bearer.split(".")[1]), "no token in the server's output");
 }
 
+/**
+ * Sends `head` (request line and headers) and `body` as raw bytes, and
+ * reads one answer; with `abort`, drops the connection right after sending
+ * instead.
+ */
+function rawExchange(
+  port: number,
+  head: string,
+  body: string,
+  abort = false,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(head + "\r\n" + body);
+      if (abort) {
+        setTimeout(() => {
+          socket.destroy();
+          resolve({ status: 0, text: "" });
+        }, 20);
+      }
+    });
+    let raw = "";
+    socket.setEncoding("utf8");
+    // The answer is complete at its Content-Length, or at the last chunk:
+    // a server need not close while a declared body is still to come.
+    const complete = (): { status: number; text: string } | undefined => {
+      const end = raw.indexOf("\r\n\r\n");
+      if (end < 0) return undefined;
+      const head = raw.slice(0, end);
+      const rest = raw.slice(end + 4);
+      const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+      if (length !== null) {
+        const size = Number(length[1]);
+        return rest.length >= size
+          ? { status: Number(raw.slice(9, 12)), text: rest.slice(0, size) }
+          : undefined;
+      }
+      if (!/\r\ntransfer-encoding: *chunked/i.test(head) || !rest.includes("\r\n0\r\n\r\n")) {
+        return undefined;
+      }
+      let text = "";
+      for (let at = 0;;) {
+        const eol = rest.indexOf("\r\n", at);
+        const size = parseInt(rest.slice(at, eol), 16);
+        if (!(size > 0)) break;
+        text += rest.slice(eol + 2, eol + 2 + size);
+        at = eol + 2 + size + 2;
+      }
+      return { status: Number(raw.slice(9, 12)), text };
+    };
+    socket.on("data", (d: string) => {
+      raw += d;
+      const answer = complete();
+      if (answer !== undefined && !abort) {
+        socket.destroy();
+        resolve(answer);
+      }
+    });
+    socket.on("close", () => {
+      if (!abort) reject(new Error(`the connection closed before a whole answer: ${raw}`));
+    });
+    socket.on("error", (error) => {
+      if (!abort) reject(error);
+    });
+  });
+}
+
+/**
+ * What a stranger can send an example server: a TRACE, a Content-Length far
+ * beyond the 2 bytes that follow it, uploads that stop halfway because the
+ * client went away. Each gets a prompt answer (or none: the client is gone),
+ * and no error line.
+ */
+async function survivesStrangers(server: Server, settings: Record<string, string>) {
+  const bearer = await demoToken(settings.AUTH_JWT_SECRET, "alice");
+  const trace = await rawExchange(
+    server.port,
+    "TRACE /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n",
+    "",
+  );
+  assertEquals(trace.status, 405, `TRACE: ${trace.text}`);
+  assertEquals(JSON.parse(trace.text).error.code, "ERR_METHOD_NOT_ALLOWED");
+
+  const declared = await rawExchange(
+    server.port,
+    `POST /usersig HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${bearer}\r\n` +
+      "content-length: 99999999999\r\nconnection: close\r\n",
+    "{}",
+  );
+  assertEquals(declared.status, 413, `Content-Length 99999999999: ${declared.text}`);
+  assertEquals(JSON.parse(declared.text).error.code, "ERR_BODY_TOO_LARGE");
+
+  for (let i = 0; i < 20; i++) {
+    await rawExchange(
+      server.port,
+      `POST /privatemapkey HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${bearer}\r\n` +
+        "transfer-encoding: chunked\r\n",
+      "400\r\n" + "x".repeat(1024) + "\r\n",
+      true,
+    );
+  }
+  await sleep(300);
+  const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+  assertEquals(health.status, 200);
+  await health.body?.cancel();
+  assert(!server.exited(), server.output());
+  assert(!/\b500\b|ERR_INTERNAL/.test(server.output()), `an error line: ${server.output()}`);
+}
+
 test(
-  "service examples: examples/node/server.mjs answers 413 to an oversized chunked body and keeps serving",
+  "service examples: examples/node/server.mjs answers refused uploads, TRACE and a false Content-Length, logs no aborted upload, and keeps serving",
   async () => {
     // The bundle the example imports, built as its comment says.
     await run(bin("esbuild"), [
@@ -222,30 +402,42 @@ test(
       "--log-level=warning",
     ]);
     const settings = demoSettings();
-    const server = await serve(process.execPath, ["examples/node/server.mjs"], settings);
-    try {
-      await survivesOversizedBody(server, settings);
-    } finally {
-      await server.stop();
-    }
+    await withServer(process.execPath, ["examples/node/server.mjs"], settings, async (server) => {
+      await survivesRefusedUploads(server, settings);
+      await survivesStrangers(server, settings);
+    });
   },
   NODE_ONLY,
 );
 
 test(
-  "service examples: examples/deno/main.ts answers 413 to an oversized chunked body and keeps serving",
+  "service examples: examples/deno/main.ts answers refused uploads, TRACE and a false Content-Length, logs no aborted upload, and keeps serving",
   async () => {
     const settings = demoSettings();
-    const server = await serve(
+    await withServer(
       bin("deno"),
       ["run", "--allow-env", "--allow-net=127.0.0.1", "examples/deno/main.ts"],
       settings,
+      async (server) => {
+        await survivesRefusedUploads(server, settings);
+        await survivesStrangers(server, settings);
+      },
     );
-    try {
-      await survivesOversizedBody(server, settings);
-    } finally {
-      await server.stop();
-    }
+  },
+  NODE_ONLY,
+);
+
+test(
+  "service examples: npm start's Worker (wrangler dev) answers refused chunked uploads and keeps serving",
+  async () => {
+    const settings = demoSettings();
+    await withServer(
+      process.execPath,
+      wranglerDevArgs(await freePort()),
+      OFFLINE_WRANGLER_ENV,
+      (server) => survivesRefusedUploads(server, settings),
+      "SIGINT",
+    );
   },
   NODE_ONLY,
 );

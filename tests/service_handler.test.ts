@@ -141,6 +141,16 @@ const misconfigured: [string, Record<string, string | undefined>][] = [
     AUTH_JWT_AUDIENCE: " ",
   }],
   ["ALLOWED_ORIGINS", { ALLOWED_ORIGINS: "https://app.test/" }],
+  ["BASE_PATH", { BASE_PATH: "api/im" }],
+  ["BASE_PATH", { BASE_PATH: "/api/im/" }],
+  ["AUTH_USER_ID_MAPPING", { AUTH_USER_ID_MAPPING: "md5" }],
+  ["AUTH_JWT_MAX_AGE", { AUTH_JWT_MAX_AGE: "1d" }],
+  ["RESERVED_USER_IDS", { RESERVED_USER_IDS: "," }],
+  ["AUTH_JWKS_URL", { AUTH_JWKS_URL: "http://127.0.0.1:8080/jwks.json" }],
+  ["AUTH_JWKS_ALLOW_LOOPBACK_HTTP", {
+    AUTH_JWKS_URL: "https://login.example.com/jwks.json",
+    AUTH_JWKS_ALLOW_LOOPBACK_HTTP: "yes",
+  }],
 ];
 for (const [setting, change] of misconfigured) {
   test(

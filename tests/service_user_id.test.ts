@@ -182,6 +182,24 @@ test("service user id: fromEnv() and serviceFromEnv() read AUTH_USER_ID_CLAIM", 
   await issuedFor(await ask(handler, { sub: "bob", uid: "u_9" }), "u_9");
 });
 
+test("service user id: AUTH_USER_ID_MAPPING maps the sub (or AUTH_USER_ID_CLAIM) with uuidUserId or hashedUserId", async () => {
+  const uuid = serviceFromEnv({ ...TEST_ENV, AUTH_USER_ID_MAPPING: "uuid" }, { log: () => {} });
+  await issuedFor(
+    await ask(uuid, { sub: "123E4567-E89B-12D3-A456-426614174000" }),
+    "123e4567e89b12d3a456426614174000",
+  );
+  const notUuid = await ask(uuid, { sub: "alice" });
+  assertEquals([notUuid.status, notUuid.body.error.code], [401, "ERR_AUTH_SUBJECT_INVALID"]);
+  const hash = serviceFromEnv(
+    { ...TEST_ENV, AUTH_USER_ID_MAPPING: "hash", AUTH_USER_ID_CLAIM: "uid" },
+    { log: () => {} },
+  );
+  await issuedFor(
+    await ask(hash, { sub: "ignored", uid: "google-oauth2|112233445566778899001" }),
+    "3S3UWXjVhTSVjy7bFMNs-0eb1C-S30L_",
+  );
+});
+
 test("service user id: jwtAuthenticator() refuses a userId that is neither a claim name nor a function", () => {
   for (const userId of ["", 5, null, ["sub"]]) {
     assertThrows(
@@ -248,4 +266,89 @@ test("service user id: hashedUserId() gives 32 base64url characters of SHA-256 (
     const error = await assertRejects(() => hashedUserId(value), ServiceError) as ServiceError;
     assertEquals([error.status, error.code], [401, "ERR_AUTH_SUBJECT_INVALID"]);
   }
+});
+
+test("service user id: administrator and @TIM#SYSTEM get 403 ERR_USER_ID_RESERVED by default, from a sub or a mapping", async () => {
+  for (const id of ["administrator", "@TIM#SYSTEM"]) {
+    const bySub = service();
+    const answer = await ask(bySub.handler, { sub: id });
+    assertEquals([answer.status, answer.body.error.code], [403, "ERR_USER_ID_RESERVED"]);
+    assertEquals(
+      answer.body.error.message,
+      "no ticket is issued for this UserID: it is reserved for the application's administrators or Tencent's system accounts",
+    );
+    assert(!("userSig" in answer.body), "no ticket");
+    assertEquals(bySub.log, ["usersig: 403 ERR_USER_ID_RESERVED POST /usersig"]);
+    const byMapping = service({ userId: () => id });
+    const mapped = await ask(byMapping.handler, { sub: "someone-else" });
+    assertEquals([mapped.status, mapped.body.error.code], [403, "ERR_USER_ID_RESERVED"]);
+    const byClaim = service({ userId: "uid" });
+    const claimed = await ask(byClaim.handler, { uid: id });
+    assertEquals([claimed.status, claimed.body.error.code], [403, "ERR_USER_ID_RESERVED"]);
+  }
+  // A room key is refused the same way.
+  const { handler } = service();
+  const bearer = await token(await (keys ??= makeKeys()), { claims: { sub: "administrator" } });
+  const room = await handler(
+    new Request(BASE + "/privatemapkey", {
+      method: "POST",
+      headers: { authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ roomStr: "administrator", privileges: "EnterRoom" }),
+    }),
+  );
+  assertEquals(room.status, 403);
+  assertEquals((await room.json()).error.code, "ERR_USER_ID_RESERVED");
+});
+
+test("service user id: reserved ids compare exactly, as Tencent compares UserIDs: Administrator is another account", async () => {
+  const { handler } = service();
+  for (const id of ["Administrator", "ADMINISTRATOR", "administrator_", "admin", "@tim#system"]) {
+    await issuedFor(await ask(handler, { sub: id }), id);
+  }
+});
+
+test("service user id: reservedUserIds and RESERVED_USER_IDS replace the list; an entry must be a UserID", async () => {
+  const settings = fromEnv({
+    ...TEST_ENV,
+    RESERVED_USER_IDS: "administrator, @TIM#SYSTEM,ops_admin",
+  });
+  assertEquals(settings.reservedUserIds, ["administrator", "@TIM#SYSTEM", "ops_admin"]);
+  assertEquals(fromEnv(TEST_ENV).reservedUserIds, ["administrator", "@TIM#SYSTEM"]);
+  const handler = createUserSigHandler(settings, {
+    authenticate: jwtAuthenticator(settings.auth),
+    log: () => {},
+  });
+  for (const id of ["ops_admin", "administrator"]) {
+    const answer = await ask(handler, { sub: id });
+    assertEquals([answer.status, answer.body.error.code], [403, "ERR_USER_ID_RESERVED"]);
+  }
+  // In code, the list may be emptied on purpose.
+  const open = createUserSigHandler({ ...fromEnv(TEST_ENV), reservedUserIds: [] }, {
+    authenticate: jwtAuthenticator(fromEnv(TEST_ENV).auth),
+    log: () => {},
+  });
+  await issuedFor(await ask(open, { sub: "administrator" }), "administrator");
+  for (const value of [",", "x".repeat(33), "a,\u0007"]) {
+    const error = assertThrows(
+      () => fromEnv({ ...TEST_ENV, RESERVED_USER_IDS: value }),
+      Error,
+      "RESERVED_USER_IDS",
+    );
+    assertEquals((error as { setting?: string }).setting, "RESERVED_USER_IDS");
+  }
+  assertThrows(
+    () =>
+      createUserSigHandler({ sdkAppId: 1, secretKey: "k", reservedUserIds: ["x".repeat(33)] }, {
+        authenticate: () => Promise.resolve("a"),
+      }),
+    RangeError,
+  );
+  assertThrows(
+    () =>
+      createUserSigHandler(
+        { sdkAppId: 1, secretKey: "k", reservedUserIds: "administrator" as unknown as string[] },
+        { authenticate: () => Promise.resolve("a") },
+      ),
+    TypeError,
+  );
 });

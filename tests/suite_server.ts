@@ -15,6 +15,7 @@ import "./service.test.ts";
 import "./service_examples.test.ts";
 import "./ticket_length.test.ts";
 import "./supabase_example.test.ts";
+import "./service_providers.test.ts";
 import "./portability.test.ts";
 import "./rest_cli.test.ts";
 import "./rest_server.test.ts";

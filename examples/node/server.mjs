@@ -13,41 +13,65 @@ import { exampleRoomPolicy, serviceFromEnv } from "../../.build/usersig-service.
 const handler = serviceFromEnv(process.env, { roomPolicy: exampleRoomPolicy });
 const port = Number(process.env.PORT ?? 8000);
 const host = process.env.HOST ?? "127.0.0.1";
-/** The handler's body limit (its default `maxBodyBytes`). */
-const MAX_BODY_BYTES = 4096;
+/** Methods that fetch's Request refuses to carry: answered here, never by the handler. */
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 /**
- * Reads the request body, but never more than `limit + 1` bytes: that is
- * enough for the handler to answer 413. The rest of a bigger body is left
- * unread, and Node discards it once the response has been sent. (Handing
- * the handler `Readable.toWeb(req)` instead lets it cancel the stream, and
- * Node's adapter then throws on the next chunk and ends the process.)
+ * The request body as a stream that reads from Node only when the handler
+ * reads, so that the handler's own checks come first: a `Content-Length`
+ * over its limit is refused before a byte is read, and a refused upload is
+ * drained by the handler, within its bounds. When the handler cancels, the
+ * rest is discarded as it comes (the connection stays usable); a client
+ * that goes away mid-upload makes the stream fail, which the handler
+ * answers as a broken body, not as its own failure.
  */
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    const done = (error) => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", done);
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks, Math.min(size, limit + 1)));
-    };
-    const onData = (chunk) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > limit) done();
-    };
-    const onEnd = () => done();
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", done);
+function bodyOf(req) {
+  let open = true;
+  const finish = (act) => {
+    if (!open) return;
+    open = false;
+    act();
+  };
+  return new ReadableStream({
+    start(controller) {
+      req.pause();
+      req.on("data", (chunk) => {
+        if (!open) return;
+        controller.enqueue(new Uint8Array(chunk));
+        if (controller.desiredSize <= 0) req.pause();
+      });
+      req.on("end", () => finish(() => controller.close()));
+      req.on("close", () => {
+        if (!req.complete) finish(() => controller.error(new Error("the client went away")));
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      open = false;
+      req.resume(); // discard the rest
+    },
   });
+}
+
+/** A JSON refusal of the service's shape, for what never reaches the handler. */
+function refuse(res, status, code, message) {
+  const text = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
+  res.end(text);
 }
 
 /** Turns Node's request into a fetch Request, and the handler's Response back. */
 async function serve(req, res) {
+  if (FORBIDDEN_METHODS.has(req.method)) {
+    req.resume();
+    return refuse(res, 405, "ERR_METHOD_NOT_ALLOWED", `${req.method} is not supported`);
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
@@ -56,19 +80,27 @@ async function serve(req, res) {
   const request = new Request(new URL(req.url ?? "/", `http://${host}:${port}`), {
     method: req.method,
     headers,
-    body: hasBody ? await readBody(req, MAX_BODY_BYTES) : undefined,
+    body: hasBody ? bodyOf(req) : undefined,
+    duplex: "half",
   });
   const response = await handler(request);
   const body = req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const out = Object.fromEntries(response.headers);
+  if (body !== undefined) out["content-length"] = body.length;
+  // A body the handler did not take (its declared length was over the
+  // limit) may never come: close the connection rather than wait for it.
+  if (!req.complete) out.connection = "close";
+  res.writeHead(response.status, out);
   res.end(body);
 }
 
 const server = createServer((req, res) => {
-  serve(req, res).catch(() => {
+  serve(req, res).catch((error) => {
+    // Never the request or its headers: they may hold a token.
+    const where = `${String(req.method).slice(0, 10)} (node adapter)`;
+    console.error(`usersig: 500 ERR_INTERNAL ${where}: ${error?.name}: ${error?.message}`);
     if (res.headersSent) return void res.destroy();
-    res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end('{"error":{"code":"ERR_INTERNAL","message":"the service failed"}}');
+    refuse(res, 500, "ERR_INTERNAL", "the service failed; see its log");
   });
 });
 // PORT=0 picks a free port; the line says which.

@@ -5,13 +5,24 @@ import { ServiceError } from "./errors.ts";
 
 const MAX_AGE_SECONDS = "600";
 
-/** Headers that let an allowed origin read the response. */
-export function corsHeaders(request: Request, allowed: readonly string[]): Record<string, string> {
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+const VARY: Readonly<Record<string, string>> = Object.freeze({ "vary": "Origin" });
+
+/**
+ * Headers that let an allowed origin read the response (a shared object:
+ * do not change it). With no allowed origin, the answer never depends on
+ * the Origin header, so it needs no `Vary`.
+ */
+export function corsHeaders(
+  request: Request,
+  allowed: readonly string[],
+): Readonly<Record<string, string>> {
+  if (allowed.length === 0) return NONE;
   const origin = request.headers.get("origin");
   if (origin !== null && allowed.includes(origin)) {
     return { "access-control-allow-origin": origin, "vary": "Origin" };
   }
-  return { "vary": "Origin" };
+  return VARY;
 }
 
 /** Answers a preflight `OPTIONS` request for a route that accepts `methods`. */

@@ -3,7 +3,13 @@
 // request gets a 500 with a stable code, and the log names the setting.
 import { jwtAuthenticator } from "./auth.ts";
 import { errorResponse, ServiceError } from "./errors.ts";
-import { createUserSigHandler, type ServiceHooks, type UserSigHandler } from "./handler.ts";
+import {
+  consoleLog,
+  createUserSigHandler,
+  type ServiceHooks,
+  type ServiceLog,
+  type UserSigHandler,
+} from "./handler.ts";
 import type { RoomPolicy } from "./room_policy.ts";
 import { fromEnv, ServiceConfigError, type ServiceEnv } from "./settings.ts";
 
@@ -11,8 +17,11 @@ import { fromEnv, ServiceConfigError, type ServiceEnv } from "./settings.ts";
 export interface EnvServiceOptions {
   /** Which privileges a user may have in a room. Default: none anywhere. */
   roomPolicy?: RoomPolicy;
-  /** Where refusals, failures and misconfiguration are logged. Default: `console.error`. */
-  log?: (line: string) => void;
+  /**
+   * Where refusals (level `"warn"`), failures and misconfiguration
+   * (`"error"`) are logged. Default: `console.warn` and `console.error`.
+   */
+  log?: ServiceLog;
 }
 
 /**
@@ -39,7 +48,7 @@ export interface EnvServiceOptions {
  * ```
  */
 export function serviceFromEnv(env: ServiceEnv, options: EnvServiceOptions = {}): UserSigHandler {
-  const log = options.log ?? console.error;
+  const log = options.log ?? consoleLog;
   try {
     const settings = fromEnv(env);
     const hooks: ServiceHooks = { authenticate: jwtAuthenticator(settings.auth), log };
@@ -56,7 +65,7 @@ export function serviceFromEnv(env: ServiceEnv, options: EnvServiceOptions = {})
     );
     const line = `usersig: 500 ERR_SERVICE_MISCONFIGURED ${error.setting}: ${error.message}`;
     return (_request: Request) => {
-      log(line);
+      log(line, "error");
       return Promise.resolve(errorResponse(refusal));
     };
   }

@@ -4,12 +4,15 @@ import { parsePrivileges, privilegeNames } from "../privilege.ts";
 import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
 import { checkRoomId, checkRoomStr, checkUserId, integer, U32_MAX } from "../validate.ts";
 import type { Authenticate } from "./auth.ts";
+import { checkLength, readBody, settleBody } from "./body.ts";
 import { corsHeaders, preflight } from "./cors.ts";
 import { errorResponse, json, ServiceError, unauthorized } from "./errors.ts";
 import type { RoomPolicy } from "./room_policy.ts";
 import { checkBasePath, type Route, routesUnder } from "./routes.ts";
 import {
+  checkReservedUserIds,
   DEFAULT_PRIVATEMAPKEY_EXPIRE,
+  DEFAULT_RESERVED_USER_IDS,
   DEFAULT_USERSIG_EXPIRE,
   MAX_SERVICE_EXPIRE,
   type ServiceSettings,
@@ -23,11 +26,19 @@ export interface ServiceHooks {
   roomPolicy?: RoomPolicy;
   /**
    * Where refusals and failures are logged, one line each (status, code,
-   * route; never a token, a key or a ticket). Default: `console.error` for
-   * 5xx, `console.warn` for refusals.
+   * route; never a token, a key or a ticket), with its level: `"warn"` for
+   * refusals of callers (401, 403), `"error"` for the service's failures
+   * (5xx). Other answers are not logged. Default: `console.warn` and
+   * `console.error`.
    */
-  log?: (line: string) => void;
+  log?: ServiceLog;
 }
+
+/** A log line's level: `"warn"` for a refused caller, `"error"` for a failure of the service. */
+export type LogLevel = "warn" | "error";
+
+/** Where the service writes its log lines. */
+export type ServiceLog = (line: string, level: LogLevel) => void;
 
 /** A fetch-style request handler: Workers, `Deno.serve`, `Bun.serve`, Hono. */
 export type UserSigHandler = (request: Request) => Promise<Response>;
@@ -39,41 +50,6 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 function badRequest(message: string): ServiceError {
   return new ServiceError(400, "ERR_BAD_REQUEST", message);
-}
-
-function tooLarge(limit: number): ServiceError {
-  return new ServiceError(413, "ERR_BODY_TOO_LARGE", `the request body exceeds ${limit} bytes`);
-}
-
-function checkLength(request: Request, limit: number): void {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-}
-
-async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  checkLength(request, limit);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body !== null) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(limit);
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -93,8 +69,9 @@ function field<T>(check: () => T): T {
   }
 }
 
-function defaultLog(line: string): void {
-  if (line.startsWith("usersig: 5")) console.error(line);
+/** The default log: `console.warn` for refusals, `console.error` for failures. */
+export function consoleLog(line: string, level: LogLevel): void {
+  if (level === "error") console.error(line);
   else console.warn(line);
 }
 
@@ -186,11 +163,14 @@ export function createUserSigHandler(
     1 << 20,
   );
   const routes = routesUnder(checkBasePath(settings.basePath ?? "", "settings.basePath"));
+  const reserved = new Set(
+    checkReservedUserIds(settings.reservedUserIds ?? DEFAULT_RESERVED_USER_IDS),
+  );
   const origins = [...(settings.allowedOrigins ?? [])];
   if (!origins.every((o) => typeof o === "string")) {
     throw new TypeError("settings.allowedOrigins must be strings");
   }
-  const { authenticate, roomPolicy = denyAll, log = defaultLog } = hooks;
+  const { authenticate, roomPolicy = denyAll, log = consoleLog } = hooks;
 
   async function userId(request: Request): Promise<string> {
     const id = await authenticate(request);
@@ -202,24 +182,43 @@ export function createUserSigHandler(
       // (or the mapping's) and may hold anything.
       throw unauthorized("ERR_AUTH_SUBJECT_INVALID", SUBJECT_RULE);
     }
+    if (reserved.has(id)) {
+      throw new ServiceError(
+        403,
+        "ERR_USER_ID_RESERVED",
+        "no ticket is issued for this UserID: it is reserved for the application's administrators or Tencent's system accounts",
+      );
+    }
     return id;
   }
 
-  async function userSig(request: Request): Promise<Response> {
+  async function userSig(
+    request: Request,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Response> {
     checkLength(request, maxBody);
     const user = await userId(request);
-    await readBody(request, maxBody); // no fields: the user id comes from the token alone
+    // No fields: the user id comes from the token alone. A body is still
+    // read, to hold it to the limit.
+    if (request.body !== null) await readBody(request, maxBody);
     const time = Math.floor(Date.now() / 1000);
     const ticket = await api.genUserSig(user, userSigExpire, { now: time });
-    return json({
-      sdkAppId: api.sdkAppId,
-      userId: user,
-      userSig: ticket,
-      expiresAt: time + userSigExpire,
-    });
+    return json(
+      {
+        sdkAppId: api.sdkAppId,
+        userId: user,
+        userSig: ticket,
+        expiresAt: time + userSigExpire,
+      },
+      200,
+      headers,
+    );
   }
 
-  async function privateMapKey(request: Request): Promise<Response> {
+  async function privateMapKey(
+    request: Request,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Response> {
     checkLength(request, maxBody);
     const user = await userId(request);
     const body = parseJson(await readBody(request, maxBody));
@@ -256,18 +255,27 @@ export function createUserSigHandler(
       : await api.genPrivateMapKeyWithStringRoomID(user, roomExpire, room.roomStr, wanted, {
         now: time,
       });
-    return json({
-      sdkAppId: api.sdkAppId,
-      userId: user,
-      ...room,
-      privileges: wanted,
-      privilegeNames: privilegeNames(wanted),
-      privateMapKey: ticket,
-      expiresAt: time + roomExpire,
-    });
+    return json(
+      {
+        sdkAppId: api.sdkAppId,
+        userId: user,
+        ...room,
+        privileges: wanted,
+        privilegeNames: privilegeNames(wanted),
+        privateMapKey: ticket,
+        expiresAt: time + roomExpire,
+      },
+      200,
+      headers,
+    );
   }
 
-  async function route(request: Request, path: string, route?: Route): Promise<Response> {
+  function route(
+    request: Request,
+    path: string,
+    route: Route | undefined,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Response> | Response {
     if (route === undefined) throw new ServiceError(404, "ERR_NOT_FOUND", "no such endpoint");
     const { name, methods } = route;
     if (request.method === "OPTIONS") return preflight(request, origins, methods);
@@ -279,34 +287,38 @@ export function createUserSigHandler(
         { allow: [...methods, "OPTIONS"].join(", ") },
       );
     }
-    if (name === "/usersig") return await userSig(request);
-    if (name === "/privatemapkey") return await privateMapKey(request);
-    return json({ status: "ok" });
+    if (name === "/usersig") return userSig(request, headers);
+    if (name === "/privatemapkey") return privateMapKey(request, headers);
+    return json({ status: "ok" }, 200, headers);
   }
 
   return async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
     const found = routes.get(path);
-    const where = found !== undefined ? `${request.method.slice(0, 10)} ${path}` : "";
+    const headers = corsHeaders(request, origins);
     let response: Response;
     try {
-      response = await route(request, path, found);
+      response = await route(request, path, found, headers);
     } catch (error) {
-      const refusal = error instanceof ServiceError
-        ? error
-        : new ServiceError(500, "ERR_INTERNAL", "the service failed; see its log");
-      if (!(error instanceof ServiceError)) {
+      const where = found !== undefined ? `${request.method.slice(0, 10)} ${path}` : "";
+      let refusal: ServiceError;
+      if (error instanceof ServiceError) {
+        refusal = error;
+        if (refusal.status >= 500) {
+          log(`usersig: ${refusal.status} ${refusal.code} ${where}`, "error");
+        } else if (refusal.status === 401 || refusal.status === 403) {
+          log(`usersig: ${refusal.status} ${refusal.code} ${where}`, "warn");
+        }
+      } else {
+        refusal = new ServiceError(500, "ERR_INTERNAL", "the service failed; see its log");
         const name = error instanceof Error ? error.name : typeof error;
         const message = error instanceof Error ? error.message : "";
-        log(`usersig: 500 ERR_INTERNAL ${where}: ${name}: ${message}`);
-      } else if (refusal.status === 401 || refusal.status === 403 || refusal.status >= 500) {
-        log(`usersig: ${refusal.status} ${refusal.code} ${where}`);
+        log(`usersig: 500 ERR_INTERNAL ${where}: ${name}: ${message}`, "error");
       }
-      response = errorResponse(refusal);
+      response = errorResponse(refusal, headers);
     }
-    for (const [name, value] of Object.entries(corsHeaders(request, origins))) {
-      if (!response.headers.has(name)) response.headers.set(name, value);
-    }
+    const settling = settleBody(request, maxBody);
+    if (settling !== undefined) await settling;
     return response;
   };
 }

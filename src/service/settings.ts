@@ -1,9 +1,11 @@
 // The service's settings, read from environment variables (a Worker's env,
 // Deno.env, process.env). A missing or bad setting is a ServiceConfigError
 // that names the variable and never echoes its value.
-import { U32_MAX } from "../validate.ts";
-import type { JwtAuthOptions } from "./auth.ts";
+import { checkUserId, U32_MAX } from "../validate.ts";
+import { type JwtAuthOptions, MAX_MAX_TOKEN_AGE } from "./auth.ts";
+import { checkJwksUrl } from "./jwks.ts";
 import { checkBasePath } from "./routes.ts";
+import { hashedUserId, uuidUserId } from "./user_id.ts";
 
 /** What the ticket handler needs to know about the application. */
 export interface ServiceSettings {
@@ -27,6 +29,15 @@ export interface ServiceSettings {
    * and are never percent-decoded; every other path is a `404`.
    */
   basePath?: string;
+  /**
+   * UserIDs that never get a ticket, whatever the token says: the
+   * application's administrators (an administrator's UserSig unlocks
+   * Tencent's whole REST API) and Tencent's system accounts. Compared
+   * exactly, as Tencent compares UserIDs (case-sensitive). Default:
+   * {@link DEFAULT_RESERVED_USER_IDS}; a list given replaces it, so list
+   * the defaults too.
+   */
+  reservedUserIds?: readonly string[];
 }
 
 /** Settings read by {@link fromEnv}: the handler's, and the JWT checks'. */
@@ -89,6 +100,40 @@ export const DEFAULT_PRIVATEMAPKEY_EXPIRE = 300;
  * (≤ 4294967295, in 2106), so an unbounded setting would fail every request.
  */
 export const MAX_SERVICE_EXPIRE = 315360000;
+/**
+ * The UserIDs refused by default: `administrator`, the administrator
+ * account the console creates, and `@TIM#SYSTEM`, Tencent's system account.
+ *
+ * @example Keep the defaults and add your own administrators
+ * ```ts
+ * import { createUserSigHandler, DEFAULT_RESERVED_USER_IDS } from "@usersig/usersig/service";
+ *
+ * const handler = createUserSigHandler(
+ *   {
+ *     sdkAppId: 1400000000,
+ *     secretKey: "demo-only-secret-key",
+ *     reservedUserIds: [...DEFAULT_RESERVED_USER_IDS, "ops_admin"],
+ *   },
+ *   { authenticate: () => Promise.resolve("ops_admin") },
+ * );
+ * const response = await handler(new Request("http://localhost/usersig", { method: "POST" }));
+ * console.assert(response.status === 403);
+ * ```
+ */
+export const DEFAULT_RESERVED_USER_IDS: readonly string[] = Object.freeze([
+  "administrator",
+  "@TIM#SYSTEM",
+]);
+
+/**
+ * Checks a list of reserved UserIDs: each must be a UserID (a list entry
+ * that could never be one would hide a typo).
+ */
+export function checkReservedUserIds(value: unknown): string[] {
+  if (!Array.isArray(value)) throw new TypeError("settings.reservedUserIds must be an array");
+  return value.map((id, i) => checkUserId(id, `settings.reservedUserIds[${i}]`));
+}
+
 /** The shortest HS256 secret accepted: 256 bits, as RFC 7518 requires. */
 export const MIN_JWT_SECRET_BYTES = 32;
 
@@ -103,15 +148,16 @@ function text(env: ServiceEnv, name: string): string | undefined {
 }
 
 /**
- * The integer environment variable `name`, from 1 to `max`: `fallback` when
- * unset, else a ServiceConfigError saying it must be `what`. (Unlike the
- * core's `integer()`, it parses text and reports the setting, not its value.)
+ * The integer environment variable `name`, from `min` to `max`: `fallback`
+ * when unset, else a ServiceConfigError saying it must be `what`. (Unlike
+ * the core's `integer()`, it parses text and reports the setting, not its
+ * value.)
  */
 function envInteger(
   env: ServiceEnv,
   name: string,
   fallback: number | undefined,
-  max: number,
+  [min, max]: [number, number],
   what: string,
 ): number {
   const raw = text(env, name);
@@ -120,27 +166,36 @@ function envInteger(
     throw new ServiceConfigError(name, `${name} is not set; it must be ${what}`);
   }
   const n = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= max)) {
+  if (!(n >= min && n <= max)) {
     throw new ServiceConfigError(name, `${name} must be ${what}`);
   }
   return n;
 }
 
-function jwksUrl(raw: string): string {
-  let url: URL;
+function jwksUrl(raw: string, allowLoopbackHttp: boolean): string {
   try {
-    url = new URL(raw);
-  } catch {
-    throw new ServiceConfigError("AUTH_JWKS_URL", "AUTH_JWKS_URL must be an absolute URL");
-  }
-  const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    return checkJwksUrl(raw, allowLoopbackHttp, "AUTH_JWKS_URL");
+  } catch (error) {
     throw new ServiceConfigError(
       "AUTH_JWKS_URL",
-      "AUTH_JWKS_URL must be an https URL (plain http only on loopback, for tests)",
+      `${(error as Error).message}${
+        allowLoopbackHttp ? "" : " (AUTH_JWKS_ALLOW_LOOPBACK_HTTP=true for tests)"
+      }`,
     );
   }
-  return url.href;
+}
+
+/** The mappings AUTH_USER_ID_MAPPING names. */
+const MAPPINGS: Record<string, (value: unknown) => string | Promise<string>> = {
+  uuid: uuidUserId,
+  hash: hashedUserId,
+};
+
+function flag(env: ServiceEnv, name: string): boolean {
+  const raw = text(env, name);
+  if (raw === undefined || raw === "false") return false;
+  if (raw === "true") return true;
+  throw new ServiceConfigError(name, `${name} must be true or false`);
 }
 
 function basePath(raw: string | undefined): string {
@@ -148,6 +203,20 @@ function basePath(raw: string | undefined): string {
     return checkBasePath(raw ?? "", "BASE_PATH");
   } catch (error) {
     throw new ServiceConfigError("BASE_PATH", (error as Error).message);
+  }
+}
+
+function reservedUserIds(raw: string | undefined): readonly string[] {
+  if (raw === undefined) return DEFAULT_RESERVED_USER_IDS;
+  const ids = raw.split(",").map((id) => id.trim()).filter((id) => id !== "");
+  try {
+    if (ids.length === 0) throw new RangeError("empty");
+    return checkReservedUserIds(ids);
+  } catch {
+    throw new ServiceConfigError(
+      "RESERVED_USER_IDS",
+      "RESERVED_USER_IDS must be comma-separated UserIDs (1 to 32 bytes of printable ASCII each)",
+    );
   }
 }
 
@@ -172,9 +241,13 @@ function origins(raw: string | undefined): string[] {
  * Reads the service's settings from environment variables: `SDK_APP_ID`,
  * `SECRET_KEY`, `AUTH_JWT_SECRET` and/or `AUTH_JWKS_URL` (which requires
  * `AUTH_JWT_AUDIENCE`), and the optional `AUTH_JWT_ISSUER`,
- * `AUTH_JWT_AUDIENCE`, `AUTH_USER_ID_CLAIM` (default `sub`),
- * `USERSIG_EXPIRE` and `PRIVATEMAPKEY_EXPIRE` (each at most ten years),
- * `ALLOWED_ORIGINS` and `BASE_PATH` (default: the root).
+ * `AUTH_JWT_AUDIENCE`, `AUTH_JWT_AUDIENCE_CLAIM` (default `aud`),
+ * `AUTH_JWT_TYPE`, `AUTH_JWT_MAX_AGE` (default a day), `AUTH_USER_ID_CLAIM`
+ * (default `sub`), `AUTH_USER_ID_MAPPING` (`uuid` or `hash`),
+ * `AUTH_JWKS_ALLOW_LOOPBACK_HTTP` (tests only), `USERSIG_EXPIRE` and
+ * `PRIVATEMAPKEY_EXPIRE` (each at most ten years), `ALLOWED_ORIGINS`,
+ * `BASE_PATH` (default: the root) and `RESERVED_USER_IDS` (default
+ * `administrator,@TIM#SYSTEM`).
  *
  * @param env The variables: a Worker's `env`, `Deno.env.toObject()`, `process.env`.
  * @returns The settings for `createUserSigHandler`, with `auth` for `jwtAuthenticator`.
@@ -198,7 +271,7 @@ export function fromEnv(env: ServiceEnv): EnvSettings {
     env,
     "SDK_APP_ID",
     undefined,
-    U32_MAX,
+    [1, U32_MAX],
     `the application's SDKAppID, an integer from 1 to ${U32_MAX}`,
   );
   const secretKey = text(env, "SECRET_KEY");
@@ -224,14 +297,44 @@ export function fromEnv(env: ServiceEnv): EnvSettings {
   }
   const auth: JwtAuthOptions = {};
   if (secret !== undefined) auth.secret = secret;
-  if (jwks !== undefined) auth.jwksUrl = jwksUrl(jwks);
-  const issuer = text(env, "AUTH_JWT_ISSUER");
-  const audience = text(env, "AUTH_JWT_AUDIENCE");
-  if (issuer !== undefined) auth.issuer = issuer;
-  if (audience !== undefined) auth.audience = audience;
-  const userIdClaim = text(env, "AUTH_USER_ID_CLAIM");
-  if (userIdClaim !== undefined) auth.userId = userIdClaim;
-  if (jwks !== undefined && audience === undefined) {
+  if (jwks !== undefined) {
+    const allowLoopbackHttp = flag(env, "AUTH_JWKS_ALLOW_LOOPBACK_HTTP");
+    auth.jwksUrl = jwksUrl(jwks, allowLoopbackHttp);
+    if (allowLoopbackHttp) auth.allowLoopbackHttp = true;
+  }
+  const optional: [keyof JwtAuthOptions, string][] = [
+    ["issuer", "AUTH_JWT_ISSUER"],
+    ["audience", "AUTH_JWT_AUDIENCE"],
+    ["audienceClaim", "AUTH_JWT_AUDIENCE_CLAIM"],
+    ["type", "AUTH_JWT_TYPE"],
+    ["userId", "AUTH_USER_ID_CLAIM"],
+  ];
+  for (const [option, name] of optional) {
+    const value = text(env, name);
+    if (value !== undefined) (auth as Record<string, unknown>)[option] = value;
+  }
+  const mapping = text(env, "AUTH_USER_ID_MAPPING");
+  if (mapping !== undefined) {
+    const map = Object.hasOwn(MAPPINGS, mapping) ? MAPPINGS[mapping] : undefined;
+    if (map === undefined) {
+      throw new ServiceConfigError(
+        "AUTH_USER_ID_MAPPING",
+        "AUTH_USER_ID_MAPPING must be uuid (a UUID's 32 hex digits) or hash (32 characters of its SHA-256)",
+      );
+    }
+    const claim = typeof auth.userId === "string" ? auth.userId : "sub";
+    auth.userId = (claims) => map(claims[claim]);
+  }
+  if (text(env, "AUTH_JWT_MAX_AGE") !== undefined) {
+    auth.maxTokenAge = envInteger(
+      env,
+      "AUTH_JWT_MAX_AGE",
+      undefined,
+      [60, MAX_MAX_TOKEN_AGE],
+      `seconds, an integer from 60 to ${MAX_MAX_TOKEN_AGE} (a year)`,
+    );
+  }
+  if (jwks !== undefined && auth.audience === undefined) {
     throw new ServiceConfigError(
       "AUTH_JWT_AUDIENCE",
       "AUTH_JWT_AUDIENCE must be set with AUTH_JWKS_URL: without it, a token the identity provider issued for any other application would be accepted",
@@ -245,18 +348,19 @@ export function fromEnv(env: ServiceEnv): EnvSettings {
       env,
       "USERSIG_EXPIRE",
       DEFAULT_USERSIG_EXPIRE,
-      MAX_SERVICE_EXPIRE,
+      [1, MAX_SERVICE_EXPIRE],
       expire,
     ),
     privateMapKeyExpire: envInteger(
       env,
       "PRIVATEMAPKEY_EXPIRE",
       DEFAULT_PRIVATEMAPKEY_EXPIRE,
-      MAX_SERVICE_EXPIRE,
+      [1, MAX_SERVICE_EXPIRE],
       expire,
     ),
     allowedOrigins: origins(text(env, "ALLOWED_ORIGINS")),
     basePath: basePath(text(env, "BASE_PATH")),
+    reservedUserIds: reservedUserIds(text(env, "RESERVED_USER_IDS")),
     auth,
   };
 }
