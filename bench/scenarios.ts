@@ -77,7 +77,7 @@ export async function handlerScenarios(): Promise<Record<string, Scenario>> {
   );
   const url = "http://usersig.bench/usersig";
   const headers = { authorization: `Bearer ${token}` };
-  const hmac = (raw: Uint8Array) =>
+  const hmac = (raw: Uint8Array<ArrayBuffer>) =>
     crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const [tokenKey, ticketKey] = await Promise.all([
     hmac(secret),
