@@ -357,6 +357,8 @@ export const CONTRACT: ContractCase[] = [
     ["no room", { privileges: 2 }],
     ["roomId 0", { roomId: 0, privileges: 2 }],
     ["a roomStr of 65 bytes", { roomStr: "r".repeat(65), privileges: 2 }],
+    ["a roomStr outside TRTC's 89 characters", { roomStr: "room/1", privileges: 2 }],
+    ["a non-ASCII roomStr", { roomStr: "房间", privileges: 2 }],
     ["an unknown privilege name", { roomId: 1, privileges: ["Fly"] }],
     ["no privileges", { roomId: 1 }],
     ["privileges 0", { roomId: 1, privileges: 0 }],

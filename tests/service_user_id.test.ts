@@ -122,10 +122,14 @@ test("service user id: a mapping's ServiceError is the answer; another failure i
   assertEquals(broken.log, ["usersig: 500 ERR_INTERNAL POST /usersig: Error: directory down"]);
 });
 
-// UserIDs that break Tencent's rule whichever version of it applies: empty,
-// longer than 32 bytes, or holding a C0 control character or DEL. Each
+// UserIDs that break Tencent's rule (7003: 1 to 32 bytes of printable
+// ASCII): empty, too long, a C0 or C1 control character, DEL, non-ASCII. Each
 // carries a marker that must not appear in the answer or the log.
 const NOT_USER_IDS: [string, string][] = [
+  ["an id with a C1 control (CSI)", "MARK-a\u009b2Jb"],
+  ["a non-ASCII id", "MARK-用户-1"],
+  ["an id with an accent", "MARK-é"],
+  ["an id with a bidi override", "MARK-\u202eb"],
   ["an empty id", ""],
   ["an id of 33 bytes", "MARK-" + "x".repeat(28)],
   ["an id of 200 bytes", "MARK-" + "y".repeat(195)],
@@ -328,7 +332,7 @@ test("service user id: reservedUserIds and RESERVED_USER_IDS replace the list; a
     log: () => {},
   });
   await issuedFor(await ask(open, { sub: "administrator" }), "administrator");
-  for (const value of [",", "x".repeat(33), "a,\u0007"]) {
+  for (const value of [",", "x".repeat(33), "a,\u0007", "a,管理员", "a,b\u0085c"]) {
     const error = assertThrows(
       () => fromEnv({ ...TEST_ENV, RESERVED_USER_IDS: value }),
       Error,

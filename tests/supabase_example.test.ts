@@ -32,6 +32,7 @@ const READ = [
   "SUPABASE_URL",
   "AUTH_JWT_SECRET",
   "AUTH_JWKS_URL",
+  "AUTH_JWKS_ALLOW_LOOPBACK_HTTP",
   "AUTH_JWT_ISSUER",
   "AUTH_JWT_AUDIENCE",
   "AUTH_USER_ID_CLAIM",
@@ -141,8 +142,10 @@ test(
         hs256({ iss: "supabase", ref: "abcdefghijklmnopqrst", role, iat: now, exp: now + 3600 });
       const cases: [string, string | undefined, string][] = [
         ["no token", undefined, "ERR_AUTH_MISSING"],
-        ["the anon key", await key("anon"), "ERR_AUTH_AUDIENCE_MISMATCH"],
-        ["the service_role key", await key("service_role"), "ERR_AUTH_AUDIENCE_MISMATCH"],
+        // The project's API keys have neither the Auth issuer nor its audience; the issuer is
+        // checked first.
+        ["the anon key", await key("anon"), "ERR_AUTH_ISSUER_MISMATCH"],
+        ["the service_role key", await key("service_role"), "ERR_AUTH_ISSUER_MISMATCH"],
         [
           "another project's token",
           await hs256(claims("https://zyxwvutsrqponmlkjihg.supabase.co")),
@@ -203,7 +206,12 @@ test(
       );
       try {
         const url = `http://127.0.0.1:${server.addr.port}`; // a project URL on loopback
-        const handler = await load({ ...SECRETS, SUPABASE_URL: url });
+        // The stand-in for the project serves its JWKS over plain http on loopback.
+        const handler = await load({
+          ...SECRETS,
+          SUPABASE_URL: url,
+          AUTH_JWKS_ALLOW_LOOPBACK_HTTP: "true",
+        });
         const token = await new SignJWT(claims(url))
           .setProtectedHeader({ alg: "ES256", typ: "JWT", kid: "project-key" }).sign(privateKey);
         const sig = await call(handler, "/usersig/usersig", token);

@@ -2,7 +2,7 @@
 // It issues a ticket only for the user id its authenticate hook returns.
 import { parsePrivileges, privilegeNames } from "../privilege.ts";
 import { TLSSigAPIv2 } from "../tls_sig_api_v2.ts";
-import { checkRoomId, checkRoomStr, checkUserId, integer, U32_MAX } from "../validate.ts";
+import { checkRoomId, checkRoomStrToIssue, checkUserId, integer, U32_MAX } from "../validate.ts";
 import type { Authenticate } from "./auth.ts";
 import { checkLength, readBody, settleBody } from "./body.ts";
 import { corsHeaders, preflight } from "./cors.ts";
@@ -234,7 +234,7 @@ export function createUserSigHandler(
     }
     const room = roomId !== undefined
       ? { roomId: field(() => checkRoomId(roomId, "roomId")) }
-      : { roomStr: field(() => (checkRoomStr(roomStr, "roomStr"), roomStr as string)) };
+      : { roomStr: field(() => (checkRoomStrToIssue(roomStr, "roomStr"), roomStr as string)) };
     const wanted = field(() => parsePrivileges(privileges as number | string | string[]));
     if (wanted === 0) throw badRequest('"privileges" must ask for at least one privilege');
     const allowed = await roomPolicy({ userId: user, ...room, privileges: wanted });
