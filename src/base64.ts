@@ -50,18 +50,15 @@ function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
     out[o + 3] = codes[n & 63];
     o += 4;
   }
-  if (length - whole === 1) {
-    const n = bytes[i];
-    out[o++] = codes[n >> 2];
-    out[o++] = codes[(n & 3) << 4];
-    out[o++] = pad;
-    out[o++] = pad;
-  } else if (length - whole === 2) {
-    const n = (bytes[i] << 8) | bytes[i + 1];
-    out[o++] = codes[n >> 10];
-    out[o++] = codes[(n >> 4) & 63];
-    out[o++] = codes[(n & 15) << 2];
-    out[o++] = pad;
+  if (length > whole) {
+    // One or two bytes left: their 8 or 16 bits, then pads for the rest.
+    const two = length - whole === 2;
+    const n = (bytes[i] << 16) | (two ? bytes[i + 1] << 8 : 0);
+    out[o] = codes[n >> 18];
+    out[o + 1] = codes[(n >> 12) & 63];
+    out[o + 2] = two ? codes[(n >> 6) & 63] : pad;
+    out[o + 3] = pad;
+    o += 4;
   }
   return asciiDecoder.decode(out.subarray(0, o));
 }
@@ -112,14 +109,12 @@ function decode(
       if (v < 0) return null;
       n = (n << 6) | v;
     }
-    if (rest === 2) {
-      if (n & 15) return null;
-      out[o] = n >> 4;
-    } else {
-      if (n & 3) return null;
-      out[o] = n >> 10;
-      out[o + 1] = (n >> 2) & 255;
-    }
+    // 12 or 18 bits for 1 or 2 bytes: the 4 or 2 bits over must be zero.
+    const spare = rest === 2 ? 4 : 2;
+    if (n & ((1 << spare) - 1)) return null;
+    n >>= spare;
+    if (rest === 3) out[o++] = n >> 8;
+    out[o] = n & 255;
   }
   return out;
 }

@@ -22,9 +22,7 @@ export function utf8View(text: string): Uint8Array<ArrayBuffer> {
 
 /** UTF-8 bytes of `text`, in an array of their own (never the shared buffer: keys pass here). */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(utf8Length(text));
-  encoder.encodeInto(text, out);
-  return out;
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -34,21 +32,6 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 export function writeUtf8(text: string, out: Uint8Array): number {
   const { read, written } = encoder.encodeInto(text, out);
   return read === text.length ? written : -1;
-}
-
-/** The UTF-8 length of `text`, without encoding it. */
-export function utf8Length(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) length += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      length += 2; // a pair: 4 bytes for 2 units
-      i++;
-    } else length += 2; // 3 bytes (a lone surrogate too, as U+FFFD)
-  }
-  return length;
 }
 
 /** Text of strict UTF-8 `bytes`, or null when they are not valid UTF-8. */
@@ -220,16 +203,15 @@ export function checkExpire(value: unknown, time: number): number {
  * else the real clock.
  */
 export function unixSeconds(now: Date | number | undefined): number {
-  if (now === undefined) return Math.floor(Date.now() / 1000);
-  if (now instanceof Date) {
-    const ms = now.getTime();
-    if (Number.isNaN(ms)) throw new TypeError("now must be a valid Date");
-    return integer("now", Math.floor(ms / 1000), 0, U32_MAX);
+  const seconds = now === undefined
+    ? Date.now() / 1000
+    : now instanceof Date
+    ? now.getTime() / 1000
+    : now;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) {
+    throw new TypeError("now must be a valid Date or a number of unix seconds");
   }
-  if (typeof now !== "number" || !Number.isFinite(now)) {
-    throw new TypeError("now must be a Date or a number of unix seconds");
-  }
-  return integer("now", Math.floor(now), 0, U32_MAX);
+  return integer("now", Math.floor(seconds), 0, U32_MAX);
 }
 
 /** Checks a clock skew in seconds (non-negative), 300 by default. */
