@@ -285,18 +285,21 @@ function dynamic(): void {
   fromLengths(codeLengthCode, codeLengthLengths);
   // Code lengths go straight into the two codes' runs; runs of zeros cost
   // nothing. The code-length code is complete and its codes have 7 bits
-  // at most: its table has them all.
+  // at most: its table has them all. Bits are read as in codes().
   const data = input, total = nlen + ndist, mask = (1 << codeLengthCode[COUNT]) - 1;
-  let kLit = reset(litCode), kDist = reset(distCode), previous = 0, eob = false, p = at;
+  let kLit = reset(litCode), kDist = reset(distCode), previous = 0, eob = false;
+  let p = at, q = p, b = peek(data, p);
   for (let i = 0; i < total;) {
-    const b = peek(data, p), entry = codeLengthCode[b & mask];
+    // A code and its extra bits: 14 bits at most.
+    if (p - q > 11) b = peek(data, q = p);
+    const w = b >>> (p - q), entry = codeLengthCode[w & mask];
     let len = entry >> 4, end = i + 1;
     p += entry & 15;
     if (len > 15) {
       // 16: the previous length 3-6 times; 17: 3-10 zeros; 18: 11-138 zeros.
       if (len === 16 && i === 0) throw fail("repeat with no previous length");
       const extra = len === 18 ? 7 : len - 14;
-      end += (len === 18 ? 10 : 2) + ((b >>> (entry & 15)) & ((1 << extra) - 1));
+      end += (len === 18 ? 10 : 2) + ((w >>> (entry & 15)) & ((1 << extra) - 1));
       p += extra;
       len = len === 16 ? previous : 0;
       if (end > total) throw fail("too many code lengths");
