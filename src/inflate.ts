@@ -6,8 +6,8 @@
 // It refuses what zlib refuses, and a hostile stream costs about what it
 // costs zlib: nothing is allocated per block, a block's codes take time
 // linear in the codes it describes (runs of unused symbols cost nothing),
-// and a code too long for its table is read a bit at a time, which costs no
-// more than the bits it takes.
+// and a code too long for its 9-bit table is read on a bit at a time, which
+// costs no more than the bits it takes.
 
 import { malformed, type UserSigError } from "./errors.ts";
 import {
@@ -149,26 +149,26 @@ const codeLengthCode = huffman(), litCode = huffman(), distCode = huffman();
 const codeLengthLengths = new Uint8Array(19);
 
 /**
- * 25 bits or more of `data` from bit `at` on, the first in the lowest bit.
- * Past the end they are zeros; but data of a valid stream is followed by
- * the 4-byte checksum, so reading a valid stream never gets there.
+ * 25 bits or more of `data` from bit `bit` on, the first in the lowest
+ * bit. Past the end they are zeros; but the data of a valid stream is
+ * followed by its 4-byte checksum, so reading one never gets there.
  */
-function peek(data: Uint8Array, at: number): number {
-  const i = at >> 3;
-  return (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >>> (at & 7);
+function peek(data: Uint8Array, bit: number): number {
+  const i = bit >> 3;
+  return (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >>> (bit & 7);
 }
 
 /**
  * The entry of a code of `h` too long for its table, from the input bits
- * `b` and the table's `entry` for them (none: throws). The code goes on a
- * bit at a time: the codes of a length count up from its first, and their
- * symbols are in order, so a code of `len` bits is the one at `code -
- * first` if there are that many.
+ * `ahead` (the code's first bit lowest) and the table's `entry` for them
+ * (none: throws). The code goes on a bit at a time: the codes of a length
+ * count up from its first, and their symbols are in order, so a code of
+ * `len` bits is the one at `code - first` if there are that many.
  */
-function slow(h: Uint16Array, b: number, entry: number): number {
+function slow(h: Uint16Array, ahead: number, entry: number): number {
   let len = h[COUNT], code = entry >> 4, first = h[LONG], j = SYMBOLS;
-  for (b >>>= len; entry && len++ < 15; b >>>= 1) {
-    code = (code << 1) | (b & 1);
+  for (ahead >>>= len; entry && len++ < 15; ahead >>>= 1) {
+    code = (code << 1) | (ahead & 1);
     const count = h[COUNT + len];
     if (code - first < count) return (h[j + code - first] << 4) | len;
     j += count;
@@ -177,8 +177,8 @@ function slow(h: Uint16Array, b: number, entry: number): number {
   throw fail("invalid Huffman code");
 }
 
-// The stream being read (one at a time: the reader never waits), and the
-// bit at which the header and block headers are read.
+// The stream being read (one at a time: the reader never waits) and the
+// next bit to read (codes() and dynamic() read on locals and put it back).
 let input: Uint8Array, at: number;
 // Output space, kept from call to call (in V8 a new typed array over 64
 // bytes costs a microsecond or more, as much as inflating a ticket), and
@@ -210,71 +210,77 @@ function room(need: number): number {
 function codes(lit: Uint16Array, dist: Uint16Array): void {
   const data = input, end = data.length * 8;
   const litMask = (1 << lit[COUNT]) - 1, distMask = (1 << dist[COUNT]) - 1;
-  // Input bits are read 25 at a time: `b` holds those from bit `q` on, and
-  // `p` is the next bit to read.
-  let p = at, q = p, b = peek(data, p), k = n, limit = room(k), o = out;
+  // Input bits are taken 25 or more at a time: `window` holds those from
+  // bit `start` on; `pos` is the next bit to read.
+  let pos = at, start = pos, window = peek(data, pos);
+  let written = n, limit = room(written), output = out;
   for (;;) {
     // A literal/length code: 15 bits at most.
-    if (p - q > 10) {
+    if (pos - start > 10) {
       // Reading zeros past the end would end at the cap, at a cost; stop there.
-      if (p > end) throw fail("truncated");
-      b = peek(data, q = p);
+      if (pos > end) throw fail("truncated");
+      window = peek(data, start = pos);
     }
-    let w = b >>> (p - q), entry = lit[w & litMask];
-    if (!(entry & 15)) entry = slow(lit, w, entry);
+    let ahead = window >>> (pos - start), entry = lit[ahead & litMask];
+    if (!(entry & 15)) entry = slow(lit, ahead, entry);
     let sym = entry >> 4;
-    p += entry & 15;
+    pos += entry & 15;
     if (sym < 256) {
-      if (k === limit) {
-        limit = room(k + 1);
-        o = out;
+      if (written === limit) {
+        limit = room(written + 1);
+        output = out;
       }
-      o[k++] = sym;
+      output[written++] = sym;
       continue;
     }
     if (sym === 256) break;
     sym -= 257;
     if (sym > 28) throw fail("invalid length symbol");
     // The length's extra bits (5 at most) and a distance code (15 at most).
-    if (p - q > 5) b = peek(data, q = p);
+    if (pos - start > 5) window = peek(data, start = pos);
     const extra = LENGTH_EXTRA[sym];
-    w = b >>> (p - q);
-    const length = LENGTH_BASE[sym] + (w & ((1 << extra) - 1));
-    w >>>= extra;
-    entry = dist[w & distMask];
-    if (!(entry & 15)) entry = slow(dist, w, entry);
-    p += extra + (entry & 15);
+    ahead = window >>> (pos - start);
+    const length = LENGTH_BASE[sym] + (ahead & ((1 << extra) - 1));
+    ahead >>>= extra;
+    entry = dist[ahead & distMask];
+    if (!(entry & 15)) entry = slow(dist, ahead, entry);
+    pos += extra + (entry & 15);
     sym = entry >> 4;
     if (sym > 29) throw fail("invalid distance symbol");
     // The distance's extra bits: 13 at most.
-    if (p - q > 12) b = peek(data, q = p);
-    const d = DIST_BASE[sym] + ((b >>> (p - q)) & ((1 << DIST_EXTRA[sym]) - 1));
-    p += DIST_EXTRA[sym];
-    if (d > k) throw fail("distance too far back");
-    if (k + length > limit) {
-      limit = room(k + length);
-      o = out;
+    if (pos - start > 12) window = peek(data, start = pos);
+    const distance = DIST_BASE[sym] + ((window >>> (pos - start)) & ((1 << DIST_EXTRA[sym]) - 1));
+    pos += DIST_EXTRA[sym];
+    if (distance > written) throw fail("distance too far back");
+    if (written + length > limit) {
+      limit = room(written + length);
+      output = out;
     }
-    for (const stop = k + length; k < stop; k++) o[k] = o[k - d];
+    for (const stop = written + length; written < stop; written++) {
+      output[written] = output[written - distance];
+    }
   }
-  at = p;
-  n = k;
+  at = pos;
+  n = written;
 }
 
 function stored(): void {
   const data = input;
-  let p = (at + 7) >> 3; // the rest of the byte is padding
-  if (p + 4 > data.length) throw fail("truncated");
-  const len = data[p] | (data[p + 1] << 8);
-  if ((len ^ data[p + 2] ^ (data[p + 3] << 8)) !== 0xffff) throw fail("stored block length check");
-  p += 4;
-  if (p + len > data.length) throw fail("truncated");
+  let byte = (at + 7) >> 3; // the rest of the byte is padding
+  if (byte + 4 > data.length) throw fail("truncated");
+  const len = data[byte] | (data[byte + 1] << 8);
+  if ((len ^ data[byte + 2] ^ (data[byte + 3] << 8)) !== 0xffff) {
+    throw fail("stored block length check");
+  }
+  byte += 4;
+  if (byte + len > data.length) throw fail("truncated");
   room(n + len);
-  const o = out, stop = p + len;
-  let k = n;
-  while (p < stop) o[k++] = data[p++];
-  n = k;
-  at = p * 8;
+  // A byte at a time: a view of the input for set() would be an allocation.
+  const output = out, stop = byte + len;
+  let written = n;
+  while (byte < stop) output[written++] = data[byte++];
+  n = written;
+  at = byte * 8;
 }
 
 function dynamic(): void {
@@ -288,19 +294,19 @@ function dynamic(): void {
   // at most: its table has them all. Bits are read as in codes().
   const data = input, total = nlen + ndist, mask = (1 << codeLengthCode[COUNT]) - 1;
   let kLit = reset(litCode), kDist = reset(distCode), previous = 0, eob = false;
-  let p = at, q = p, b = peek(data, p);
+  let pos = at, start = pos, window = peek(data, pos);
   for (let i = 0; i < total;) {
     // A code and its extra bits: 14 bits at most.
-    if (p - q > 11) b = peek(data, q = p);
-    const w = b >>> (p - q), entry = codeLengthCode[w & mask];
+    if (pos - start > 11) window = peek(data, start = pos);
+    const ahead = window >>> (pos - start), entry = codeLengthCode[ahead & mask];
     let len = entry >> 4, end = i + 1;
-    p += entry & 15;
+    pos += entry & 15;
     if (len > 15) {
       // 16: the previous length 3-6 times; 17: 3-10 zeros; 18: 11-138 zeros.
       if (len === 16 && i === 0) throw fail("repeat with no previous length");
       const extra = len === 18 ? 7 : len - 14;
-      end += (len === 18 ? 10 : 2) + ((w >>> (entry & 15)) & ((1 << extra) - 1));
-      p += extra;
+      end += (len === 18 ? 10 : 2) + ((ahead >>> (entry & 15)) & ((1 << extra) - 1));
+      pos += extra;
       len = len === 16 ? previous : 0;
       if (end > total) throw fail("too many code lengths");
     }
@@ -312,7 +318,7 @@ function dynamic(): void {
     }
     i = end;
   }
-  at = p;
+  at = pos;
   if (at > input.length * 8) throw fail("truncated");
   if (!eob) throw fail("no end-of-block code");
   build(litCode, kLit, true, "literal/length");
