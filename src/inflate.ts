@@ -25,7 +25,8 @@ const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2
  * A Huffman code is held in one Uint16Array (see build()):
  * - from 0, a table indexed by the next input bits, as many as the longest
  *   code has or 9 if fewer: `symbol << 4 | length` for a code that fits,
- *   `first bits << 4` for a longer code, 0 for no code;
+ *   `first << 4` where a longer code starts (`first`: those bits as a
+ *   code, top bit first), 0 for no code;
  * - at COUNT, that width, then the number of codes of each length 1..15;
  * - at LONG, the first code one bit longer than the table;
  * - at NEXT, while the code is built, by length: the next code (bits
@@ -121,8 +122,8 @@ function build(h: Uint16Array, k: number, single: boolean, name: string): void {
     }
     h[NEXT + len] = next;
   }
-  // The entries that no code fills, in a complete code, start longer codes:
-  // the first bits of the first of them and all after it.
+  // In a complete code, the entries that no code fills start longer codes:
+  // every value from the first bits of the first longer code on.
   if (max > bits) {
     for (let code = h[LONG] >> 1, i = reverse(code, bits); code < size; code++) {
       h[i] = code << 4;
