@@ -192,6 +192,16 @@ function complete(first: number[], n: number, fill: number): number[] {
 }
 
 /**
+ * Code lengths where no two neighbours are alike, a complete code: `even`
+ * at every other symbol from the first, the lengths `odd` between them.
+ */
+function interleaved(even: number, odd: number[]): number[] {
+  const lengths = odd.flatMap((len) => [even, len]);
+  if (lengths.reduce((sum, len) => sum + 2 ** -len, 0) !== 1) throw new Error("not complete");
+  return lengths;
+}
+
+/**
  * A complete code over `n` symbols where the two symbols `long` have 15-bit
  * codes and `one` a 1-bit code; 13 others take the lengths 2 to 14.
  */
@@ -261,6 +271,20 @@ export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string,
     }),
     "empty dynamic blocks, no repeats": fill(new StreamWriter(), room, (w) => {
       const [lit] = dynamicHeader(w, false, full[0], full[1], false);
+      lit.put(w, 256);
+    }),
+    "empty dynamic blocks, no two lengths alike": fill(new StreamWriter(), room, (w) => {
+      // Every code length on its own, none a repeat of the one before: the most runs to read.
+      const [lit] = dynamicHeader(
+        w,
+        false,
+        interleaved(8, [
+          ...new Array(30).fill(7),
+          ...new Array(99).fill(9),
+          ...new Array(14).fill(10),
+        ]),
+        interleaved(5, [3, 4, 4, 4, 4, ...new Array(10).fill(6)]),
+      );
       lit.put(w, 256);
     }),
     "empty stored blocks": fill(new StreamWriter(), room, (w) => {

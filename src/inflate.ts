@@ -4,8 +4,10 @@
 // checksum, and the output capped so that a hostile ticket cannot make it
 // allocate without bound. Every failure is an ERR_USERSIG_MALFORMED error.
 // It refuses what zlib refuses, and a hostile stream costs about what it
-// costs zlib: a block's tables are built in reused space, in time linear in
-// its code, and codes of any length decode in one or two table lookups.
+// costs zlib: nothing is allocated per block, a block's codes take time
+// linear in the codes it describes (runs of unused symbols cost nothing),
+// and a code too long for its 9-bit table is read on a bit at a time, which
+// costs no more than the bits it takes.
 
 import { malformed, type UserSigError } from "./errors.ts";
 import {
@@ -17,457 +19,356 @@ import {
   LENGTH_EXTRA,
 } from "./zlib_tables.ts";
 
-const MAX_BITS = 15;
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /**
- * A decoding table. The first 2^bits entries are indexed by the next `bits`
- * input bits; an entry is `length << 16 | symbol` for a code of that many
- * bits, LINK with `subBits << 16 | offset` for codes longer than `bits`,
- * which continue in the sub-table at `offset` indexed by the `subBits` bits
- * that follow, and 0 for no code.
+ * A Huffman code is held in one Uint16Array (see build()):
+ * - from 0, a table indexed by the next input bits, as many as the longest
+ *   code has or 9 if fewer: `symbol << 4 | length` for a code that fits,
+ *   `first << 4` where a longer code starts (`first`: those bits as a
+ *   code, top bit first), 0 for no code;
+ * - at COUNT, that width, then the number of codes of each length 1..15;
+ * - at LONG, the first code one bit longer than the table;
+ * - at NEXT, while the code is built, by length: the next code (bits
+ *   reversed) of a length that fits, where the next symbol of a longer one
+ *   goes;
+ * - at SYMBOLS, the symbols of the longer codes in canonical order (by
+ *   length, then symbol);
+ * - at RUNS, the code as build() takes it: runs of symbols with the same
+ *   length, in symbol order, two entries each: `first symbol << 4 |
+ *   length`, end.
  */
-interface Table {
-  entries: Int32Array;
-  bits: number;
-}
-
-const LINK = 1 << 24;
-
-// A sub-table of s bits holds at least s + 1 codes, and 2^s / (s + 1) grows
-// with s, so n codes longer than the root's r bits take at most
-// ceil(n / (16 - r)) sub-tables of 2^(15 - r) entries.
-const tableSize = (n: number, root: number) =>
-  (1 << root) + Math.ceil(n / (16 - root)) * (1 << (MAX_BITS - root));
-
-// Root bits: zlib's choice, which keeps the tables small. Code-length codes
-// have 7 bits at most, so their table is one level.
-const LIT_ROOT = 9, DIST_ROOT = 6, CODE_LENGTH_ROOT = 7;
+const COUNT = 512, LONG = COUNT + 16, NEXT = LONG + 1, SYMBOLS = NEXT + 16, RUNS = SYMBOLS + 288;
+const huffman = () => new Uint16Array(RUNS + 2 * 288);
 
 function fail(what: string): UserSigError {
   return malformed(`ticket is not a valid zlib stream: ${what}`);
 }
 
-/** Bytes with their bits in reverse order. */
-const REVERSED = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let r = 0;
-  for (let b = 0; b < 8; b++) r |= ((byte >> b) & 1) << (7 - b);
-  return r;
-});
-
-// Space for building a table, reused: the next code of each length, the
-// codes longer than the root (`reversed << 13 | length << 9 | symbol`), and
-// the depth of the sub-table under each root entry.
-const nextCode = new Uint16Array(MAX_BITS + 1);
-const longCodes = new Int32Array(288);
-const depth = new Uint8Array(1 << LIT_ROOT);
-
-/**
- * Builds into `t` the decoding table of a code given as the first `k`
- * entries of `list`, `symbol << 4 | length` for each symbol that has a
- * code, in symbol order, and `count`, the number of codes of each length;
- * the first level takes at most `root` bits. The work is linear in `k` and
- * in the table's size, so a code costs what it takes to describe. Throws
- * for an over-subscribed code, and for an incomplete one unless `single`
- * and it is the one incomplete code zlib accepts: a single code of one bit.
- * No code at all is accepted, as zlib does: decoding from it fails.
- */
-function build(
-  t: Table,
-  list: Uint16Array,
-  k: number,
-  count: Uint16Array,
-  root: number,
-  single: boolean,
-  name: string,
-): void {
-  let max = MAX_BITS;
-  while (max > 0 && count[max] === 0) max--;
-  const e = t.entries;
-  if (max === 0) {
-    t.bits = 1;
-    e[0] = e[1] = 0;
-    return;
-  }
-  let left = 1;
-  for (let len = 1; len <= MAX_BITS; len++) {
-    left = (left << 1) - count[len];
-    if (left < 0) throw fail("over-subscribed Huffman code");
-  }
-  if (left > 0 && !(single && max === 1)) throw fail(`incomplete ${name} code`);
-  // Canonical codes (RFC 1951, 3.2.2): a length's codes count up from its
-  // first, in symbol order.
-  nextCode[1] = 0;
-  for (let len = 1; len < max; len++) nextCode[len + 1] = (nextCode[len] + count[len]) << 1;
-  const bits = Math.min(root, max);
-  const size = 1 << bits, mask = size - 1;
-  t.bits = bits;
-  if (left > 0) e[1] = 0; // the single one-bit code is 0; 1 is no code
-  let longs = 0;
-  for (let j = 0; j < k; j++) {
-    const len = list[j] & 15, symbol = list[j] >> 4, code = nextCode[len]++;
-    // Codes arrive first bit first, so tables are indexed by codes reversed.
-    const rev = ((REVERSED[code & 255] << 8) | REVERSED[code >> 8]) >> (16 - len);
-    if (len <= bits) {
-      for (let i = rev; i < size; i += 1 << len) e[i] = (len << 16) | symbol;
-    } else longCodes[longs++] = (rev << 13) | (len << 9) | symbol;
-  }
-  // Longer codes: under each root entry they start from, a sub-table as
-  // deep as the longest of them.
-  for (let j = 0; j < longs; j++) {
-    const prefix = (longCodes[j] >> 13) & mask, len = (longCodes[j] >> 9) & 15;
-    if (depth[prefix] < len) depth[prefix] = len;
-  }
-  let free = size;
-  for (let j = 0; j < longs; j++) {
-    const prefix = (longCodes[j] >> 13) & mask;
-    if (depth[prefix] !== 0) {
-      const subBits = depth[prefix] - bits;
-      e[prefix] = LINK | (subBits << 16) | free;
-      free += 1 << subBits;
-      depth[prefix] = 0;
-    }
-  }
-  for (let j = 0; j < longs; j++) {
-    const rev = longCodes[j] >> 13, d = ((longCodes[j] >> 9) & 15) - bits;
-    const link = e[rev & mask], sub = link & 0xffff, end = 1 << ((link >> 16) & 15);
-    const entry = (d << 16) | (longCodes[j] & 511);
-    for (let i = rev >> bits; i < end; i += 1 << d) e[sub + i] = entry;
-  }
+/** Empties the code lengths of `h`; returns where its runs end. */
+function reset(h: Uint16Array): number {
+  for (let len = 1; len < 16; len++) h[COUNT + len] = 0;
+  return RUNS;
 }
 
 /**
- * The entry that the LINK entry `link` leads to for the input bits `buf`,
- * with the length of the whole code; 0 for no code.
+ * Adds symbols `from` to `to` (excluded), of code length `len`, to the runs
+ * of `h`, which end at `k`, and counts them; returns where the runs end now.
  */
-function subEntry(entries: Int32Array, bits: number, buf: number, link: number): number {
-  const entry = entries[(link & 0xffff) + ((buf >> bits) & ((1 << ((link >> 16) & 15)) - 1))];
-  return entry === 0 ? 0 : entry + (bits << 16);
-}
-
-/** Copies out[n - d ..] to out[n .. stop), 32 bytes or more; returns stop. */
-function copyLong(out: Uint8Array, n: number, d: number, stop: number): number {
-  if (d === 1) out.fill(out[n - 1], n, stop);
+function addRun(h: Uint16Array, k: number, from: number, to: number, len: number): number {
+  h[COUNT + len] += to - from;
+  if (k > RUNS && h[k - 1] === from && (h[k - 2] & 15) === len) h[k - 1] = to;
   else {
-    // What is copied repeats every d bytes: copy all that is there, doubling.
-    const from = n - d;
-    while (n < stop) {
-      const c = Math.min(n - from, stop - n);
-      out.copyWithin(n, from, from + c);
-      n += c;
-    }
-  }
-  return stop;
-}
-
-function table(size: number): Table {
-  return { entries: new Int32Array(size), bits: 0 };
-}
-
-/** Makes the code list and counts (see build) of code lengths by symbol; returns its length. */
-function listOf(lengths: Uint8Array, list: Uint16Array, count: Uint16Array): number {
-  let k = 0;
-  count.fill(0);
-  for (let s = 0; s < lengths.length; s++) {
-    if (lengths[s] !== 0) {
-      list[k++] = (s << 4) | lengths[s];
-      count[lengths[s]]++;
-    }
+    h[k++] = (from << 4) | len;
+    h[k++] = to;
   }
   return k;
 }
 
-/** The table of a fixed code, built once: its codes fit in the root. */
-function fixedTable(lengths: Uint8Array, root: number): Table {
-  const t = table(1 << root);
-  const list = new Uint16Array(lengths.length), count = new Uint16Array(MAX_BITS + 1);
-  build(t, list, listOf(lengths, list, count), count, root, false, "");
-  return t;
+/** The first `len` bits of `code` (as a code, top bit first) in reverse order. */
+function reverse(code: number, len: number): number {
+  let r = 0;
+  for (; len > 0; len--, code >>= 1) r = (r << 1) | (code & 1);
+  return r;
 }
 
-const fixedLit = fixedTable(fixedLiteralLengths(), LIT_ROOT);
-// All 32 fixed distance codes take part in the code; 30 and 31 are then refused.
-const fixedDist = fixedTable(new Uint8Array(32).fill(5), DIST_ROOT);
-
-// A dynamic block's codes and tables, reused.
-const codeLengthLengths = new Uint8Array(19);
-const codeLengthList = new Uint16Array(19), codeLengthCount = new Uint16Array(MAX_BITS + 1);
-const litList = new Uint16Array(286), litCount = new Uint16Array(MAX_BITS + 1);
-const distList = new Uint16Array(30), distCount = new Uint16Array(MAX_BITS + 1);
-const codeLengthTable = table(1 << CODE_LENGTH_ROOT);
-const litTable = table(tableSize(286, LIT_ROOT));
-const distTable = table(tableSize(30, DIST_ROOT));
-
-// Output space, reused: in V8 a fresh typed array over 64 bytes costs a
-// microsecond or more, as much as inflating a whole ticket. Larger output
-// grows into space of its own, which is not kept.
-const outScratch = new Uint8Array(1024);
-
-class Reader {
-  pos = 2;
-  /** Input bits read ahead, `bitCount` of them (31 at most, so `>>` shifts in zeros). */
-  bitBuf = 0;
-  bitCount = 0;
-  out: Uint8Array;
-  outLen = 0;
-
-  constructor(readonly input: Uint8Array, readonly cap: number) {
-    this.out = outScratch;
-  }
-
-  bits(need: number): number {
-    let val = this.bitBuf;
-    while (this.bitCount < need) {
-      if (this.pos >= this.input.length) throw fail("truncated");
-      val |= this.input[this.pos++] << this.bitCount;
-      this.bitCount += 8;
-    }
-    this.bitBuf = val >> need;
-    this.bitCount -= need;
-    return val & ((1 << need) - 1);
-  }
-
-  /** Bytes not yet consumed, counting whole bytes still in the bit buffer. */
-  get unread(): number {
-    return this.pos - (this.bitCount >> 3);
-  }
-
-  /** A code-length symbol: codes of 7 bits at most, one lookup in a table of 7 bits. */
-  codeLength(): number {
-    const { input } = this;
-    while (this.bitCount < 7 && this.pos < input.length) {
-      this.bitBuf |= input[this.pos++] << this.bitCount;
-      this.bitCount += 8;
-    }
-    const entry = codeLengthTable.entries[this.bitBuf & ((1 << codeLengthTable.bits) - 1)];
-    if (entry === 0) throw fail("invalid Huffman code");
-    const len = entry >> 16;
-    if (len > this.bitCount) throw fail("truncated");
-    this.bitBuf >>= len;
-    this.bitCount -= len;
-    return entry & 0xffff;
-  }
-
-  /** Makes room for `more` output bytes, within the cap (the reused space may exceed it). */
-  room(more: number): void {
-    const need = this.outLen + more;
-    if (need > this.cap) throw fail(`inflates beyond ${this.cap} bytes`);
-    if (need <= this.out.length) return;
-    const grown = new Uint8Array(Math.min(this.cap, Math.max(need, this.out.length * 4)));
-    grown.set(this.out.subarray(0, this.outLen));
-    this.out = grown;
-  }
-
-  stored(): void {
-    this.pos = this.unread; // whole bytes read ahead go back; the partial one is padding
-    this.bitBuf = 0;
-    this.bitCount = 0;
-    const { input } = this;
-    if (this.pos + 4 > input.length) throw fail("truncated");
-    const len = input[this.pos] | (input[this.pos + 1] << 8);
-    const nlen = input[this.pos + 2] | (input[this.pos + 3] << 8);
-    if ((len ^ 0xffff) !== nlen) throw fail("stored block length check");
-    this.pos += 4;
-    if (this.pos + len > input.length) throw fail("truncated");
-    this.room(len);
-    const out = this.out;
-    // A short block is copied byte by byte: the view that set() needs costs more.
-    if (len < 64) { for (let k = 0; k < len; k++) out[this.outLen++] = input[this.pos++]; }
-    else {
-      out.set(input.subarray(this.pos, this.pos + len), this.outLen);
-      this.outLen += len;
-      this.pos += len;
-    }
-  }
-
-  /** Decodes a block's symbols until end-of-block, making room as it goes. */
-  codes(lit: Table, dist: Table): void {
-    let need: number;
-    while ((need = this.symbols(lit, dist)) !== 0) this.room(need);
-  }
-
-  /**
-   * Decodes symbols into the output space as it stands until end-of-block
-   * (returns 0) or a symbol that needs more room (returns how much, with the
-   * reader back before that symbol). The hot loop: the reader's state is in
-   * locals, codes of up to the root's length and extra bits are read inline,
-   * and the output array does not change under it.
-   */
-  symbols(lit: Table, dist: Table): number {
-    const { input } = this;
-    const inLen = input.length;
-    const litEntries = lit.entries, litBits = lit.bits, litMask = (1 << litBits) - 1;
-    const distEntries = dist.entries, distBits = dist.bits, distMask = (1 << distBits) - 1;
-    let pos = this.pos, buf = this.bitBuf, cnt = this.bitCount;
-    const out = this.out, limit = Math.min(out.length, this.cap);
-    let n = this.outLen;
-    for (;;) {
-      const symbolPos = pos, symbolBuf = buf, symbolCnt = cnt;
-      // 15 bits or more for a code, two bytes at a time while they last.
-      if (cnt < 15) {
-        if (pos + 1 < inLen) {
-          buf |= (input[pos] | (input[pos + 1] << 8)) << cnt;
-          pos += 2;
-          cnt += 16;
-        } else if (pos < inLen) {
-          buf |= input[pos++] << cnt;
-          cnt += 8;
-        }
-      }
-      let entry = litEntries[buf & litMask];
-      if (entry & LINK) entry = subEntry(litEntries, litBits, buf, entry);
-      if (entry === 0) throw fail("invalid Huffman code");
-      let len = entry >> 16;
-      if (len > cnt) throw fail("truncated");
-      buf >>= len;
-      cnt -= len;
-      const sym = entry & 0xffff;
-      if (sym < 256) {
-        if (n === limit) return this.backTo(symbolPos, symbolBuf, symbolCnt, n, 1);
-        out[n++] = sym;
-        continue;
-      }
-      if (sym === 256) break;
-      const ls = sym - 257;
-      if (ls >= 29) throw fail("invalid length symbol");
-      let length = LENGTH_BASE[ls];
-      const lengthExtra = LENGTH_EXTRA[ls];
-      // The length's extra bits (5 at most) and a distance code (15 at most).
-      while (cnt < 20 && pos < inLen) {
-        buf |= input[pos++] << cnt;
-        cnt += 8;
-      }
-      if (lengthExtra > 0) {
-        if (lengthExtra > cnt) throw fail("truncated");
-        length += buf & ((1 << lengthExtra) - 1);
-        buf >>= lengthExtra;
-        cnt -= lengthExtra;
-      }
-      entry = distEntries[buf & distMask];
-      if (entry & LINK) entry = subEntry(distEntries, distBits, buf, entry);
-      if (entry === 0) throw fail("invalid Huffman code");
-      len = entry >> 16;
-      if (len > cnt) throw fail("truncated");
-      buf >>= len;
-      cnt -= len;
-      const ds = entry & 0xffff;
-      if (ds >= 30) throw fail("invalid distance symbol");
-      let d = DIST_BASE[ds];
-      const distExtra = DIST_EXTRA[ds];
-      if (distExtra > 0) {
-        while (cnt < distExtra && pos < inLen) { // 13 at most
-          buf |= input[pos++] << cnt;
-          cnt += 8;
-        }
-        if (distExtra > cnt) throw fail("truncated");
-        d += buf & ((1 << distExtra) - 1);
-        buf >>= distExtra;
-        cnt -= distExtra;
-      }
-      if (d > n) throw fail("distance too far back");
-      if (n + length > limit) return this.backTo(symbolPos, symbolBuf, symbolCnt, n, length);
-      const stop = n + length;
-      if (length < 32) { for (; n < stop; n++) out[n] = out[n - d]; }
-      else n = copyLong(out, n, d, stop);
-    }
-    return this.backTo(pos, buf, cnt, n, 0);
-  }
-
-  /** Sets the reader's state; returns `need`. */
-  backTo(pos: number, buf: number, cnt: number, n: number, need: number): number {
-    this.pos = pos;
-    this.bitBuf = buf;
-    this.bitCount = cnt;
-    this.outLen = n;
-    return need;
-  }
-
-  dynamic(): void {
-    const nlen = this.bits(5) + 257;
-    const ndist = this.bits(5) + 1;
-    const ncode = this.bits(4) + 4;
-    if (nlen > 286 || ndist > 30) throw fail("too many length or distance codes");
-    codeLengthLengths.fill(0);
-    for (let i = 0; i < ncode; i++) codeLengthLengths[CODE_LENGTH_ORDER[i]] = this.bits(3);
-    const k = listOf(codeLengthLengths, codeLengthList, codeLengthCount);
-    build(
-      codeLengthTable,
-      codeLengthList,
-      k,
-      codeLengthCount,
-      CODE_LENGTH_ROOT,
-      false,
-      "code-length",
-    );
-    // Code lengths go straight into the two code lists, counted a run at a
-    // time; runs of zeros cost nothing.
-    const total = nlen + ndist;
-    let kLit = 0, kDist = 0, previous = 0, eob = false;
-    litCount.fill(0);
-    distCount.fill(0);
-    for (let i = 0; i < total;) {
-      let len = this.codeLength(), end = i + 1;
-      if (len === 16) {
-        if (i === 0) throw fail("repeat with no previous length");
-        len = previous;
-        end = i + 3 + this.bits(2);
-      } else if (len === 17) {
-        len = 0;
-        end = i + 3 + this.bits(3);
-      } else if (len === 18) {
-        len = 0;
-        end = i + 11 + this.bits(7);
-      }
-      if (end > total) throw fail("too many code lengths");
-      previous = len;
-      if (len === 0) {
-        i = end;
-        continue;
-      }
-      if (i <= 256 && end > 256) eob = true;
-      const split = Math.min(Math.max(i, nlen), end); // literal/length codes before, distance after
-      litCount[len] += split - i;
-      distCount[len] += end - split;
-      for (; i < split; i++) litList[kLit++] = (i << 4) | len;
-      for (; i < end; i++) distList[kDist++] = ((i - nlen) << 4) | len;
-    }
-    if (!eob) throw fail("no end-of-block code");
-    build(litTable, litList, kLit, litCount, LIT_ROOT, true, "literal/length");
-    build(distTable, distList, kDist, distCount, DIST_ROOT, true, "distance");
-    this.codes(litTable, distTable);
-  }
+/** The code after `code` (of `len` bits, both in reverse order). */
+function nextReversed(code: number, len: number): number {
+  let bit = 1 << (len - 1);
+  while (code & bit) bit >>= 1;
+  return bit ? (code & (bit - 1)) | bit : 0;
 }
 
 /**
- * Inflates a complete zlib stream, refusing output larger than `cap` bytes.
+ * Builds `h` from its runs, which end at `k`, in time linear in the runs
+ * and in the table. Throws for an over-subscribed code, and for an
+ * incomplete one unless `single` and it is what zlib accepts then: a single
+ * code of one bit, or none (decoding from it fails).
+ */
+function build(h: Uint16Array, k: number, single: boolean, name: string): void {
+  let left = 1, max = 0;
+  for (let len = 1; len < 16; len++) {
+    left = (left << 1) - h[COUNT + len];
+    if (left < 0) throw fail("over-subscribed Huffman code");
+    if (h[COUNT + len]) max = len;
+  }
+  if (left && !(single && max < 2)) throw fail(`incomplete ${name} code`);
+  const bits = max < 9 ? max : 9, size = 1 << bits;
+  h[COUNT] = bits;
+  // The incomplete codes allowed have a table of one or two entries, and
+  // one code at most: the entries no code fills must be 0.
+  if (left) h[0] = h[1] = 0;
+  // Canonical codes (RFC 1951, 3.2.2) count up within a length, from the
+  // first, which follows the last of the length before, one bit longer.
+  // A code's first bit is its top bit and the table is indexed by codes in
+  // reverse order.
+  for (let len = 1, code = 0, at = SYMBOLS; len <= max; len++) {
+    if (len === bits + 1) h[LONG] = code;
+    h[NEXT + len] = len > bits ? at : reverse(code, len);
+    if (len > bits) at += h[COUNT + len];
+    code = (code + h[COUNT + len]) << 1;
+  }
+  // A code that fits fills every entry that starts with it; longer codes
+  // go in canonical order for slow().
+  for (let j = RUNS; j < k; j += 2) {
+    const len = h[j] & 15, end = h[j + 1];
+    let next = h[NEXT + len];
+    for (let s = h[j] >> 4; s < end; s++) {
+      if (len > bits) h[next++] = s;
+      else {
+        for (let i = next; i < size; i += 1 << len) h[i] = (s << 4) | len;
+        next = nextReversed(next, len);
+      }
+    }
+    h[NEXT + len] = next;
+  }
+  // In a complete code, the entries that no code fills start longer codes:
+  // every value from the first bits of the first longer code on.
+  if (max > bits) {
+    for (let code = h[LONG] >> 1, i = reverse(code, bits); code < size; code++) {
+      h[i] = code << 4;
+      i = nextReversed(i, bits);
+    }
+  }
+}
+
+/** Builds `h` from code lengths by symbol (0: no code); refuses an incomplete code. */
+function fromLengths(h: Uint16Array, lengths: ArrayLike<number>): void {
+  let k = reset(h);
+  for (let s = 0; s < lengths.length; s++) if (lengths[s]) k = addRun(h, k, s, s + 1, lengths[s]);
+  build(h, k, false, "code-length");
+}
+
+// The fixed codes, built once; all 32 fixed distance codes take part in the
+// code, and 30 and 31 are then refused.
+const fixedLit = huffman(), fixedDist = huffman();
+fromLengths(fixedLit, fixedLiteralLengths());
+fromLengths(fixedDist, new Uint8Array(32).fill(5));
+
+// A dynamic block's codes, reused, and the code-length code's lengths.
+const codeLengthCode = huffman(), litCode = huffman(), distCode = huffman();
+const codeLengthLengths = new Uint8Array(19);
+
+/**
+ * 25 bits or more of `data` from bit `bit` on, the first in the lowest
+ * bit, and above them copies of the last (`>>` keeps numbers in 32 bits,
+ * which V8 handles fastest). Past the end they are zeros; but the data of
+ * a valid stream is followed by its 4-byte checksum, so reading one never
+ * gets there.
+ */
+function peek(data: Uint8Array, bit: number): number {
+  const i = bit >> 3;
+  return (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24)) >> (bit & 7);
+}
+
+/**
+ * The entry of a code of `h` too long for its table, from the input bits
+ * `ahead` (the code's first bit lowest) and the table's `entry` for them
+ * (none: throws). The code goes on a bit at a time: the codes of a length
+ * count up from its first, and their symbols are in order, so a code of
+ * `len` bits is the one at `code - first` if there are that many.
+ */
+function slow(h: Uint16Array, ahead: number, entry: number): number {
+  let len = h[COUNT], code = entry >> 4, first = h[LONG], j = SYMBOLS;
+  for (ahead >>= len; entry && len++ < 15; ahead >>= 1) {
+    code = (code << 1) | (ahead & 1);
+    const count = h[COUNT + len];
+    if (code - first < count) return (h[j + code - first] << 4) | len;
+    j += count;
+    first = (first + count) << 1;
+  }
+  throw fail("invalid Huffman code");
+}
+
+// The stream being read (one at a time: the reader never waits) and the
+// next bit to read (codes() and dynamic() read on locals and put it back).
+let input: Uint8Array, at: number;
+// Output space, kept from call to call (in V8 a new typed array over 64
+// bytes costs a microsecond or more, as much as inflating a ticket), and
+// grown as a stream needs; `n` bytes written.
+let out = new Uint8Array(1024), n: number, cap: number;
+
+/** The next `count` bits of the stream, as a number. */
+function bits(count: number): number {
+  const value = peek(input, at) & ((1 << count) - 1);
+  if ((at += count) > input.length * 8) throw fail("truncated");
+  return value;
+}
+
+/**
+ * Makes room for `need` output bytes in all: refuses more than the cap,
+ * grows the space if short. Returns how many bytes fit now.
+ */
+function room(need: number): number {
+  if (need > cap) throw fail(`inflates beyond ${cap} bytes`);
+  if (need > out.length) {
+    const grown = new Uint8Array(Math.min(cap, Math.max(need, out.length * 4)));
+    grown.set(out);
+    out = grown;
+  }
+  return Math.min(cap, out.length);
+}
+
+/** A block's symbols, up to end-of-block: the hot loop, on locals. */
+function codes(lit: Uint16Array, dist: Uint16Array): void {
+  const data = input, end = data.length * 8;
+  const litMask = (1 << lit[COUNT]) - 1, distMask = (1 << dist[COUNT]) - 1;
+  // Input bits are taken 25 or more at a time: `window` holds those from
+  // bit `start` on; `pos` is the next bit to read.
+  let pos = at, start = pos, window = peek(data, pos);
+  let written = n, limit = room(written), output = out;
+  for (;;) {
+    // A literal/length code: 15 bits at most.
+    if (pos - start > 10) {
+      // Reading zeros past the end would end at the cap, at a cost; stop there.
+      if (pos > end) throw fail("truncated");
+      window = peek(data, start = pos);
+    }
+    let ahead = window >> (pos - start), entry = lit[ahead & litMask];
+    if (!(entry & 15)) entry = slow(lit, ahead, entry);
+    let sym = entry >> 4;
+    pos += entry & 15;
+    if (sym < 256) {
+      if (written === limit) {
+        limit = room(written + 1);
+        output = out;
+      }
+      output[written++] = sym;
+      // Literals that follow while their codes are in the bits at hand, in
+      // a tighter loop: V8 reads a run of them a third faster.
+      while (pos - start < 11 && written < limit) {
+        entry = lit[(window >> (pos - start)) & litMask];
+        if (entry > 4095 || !(entry & 15)) break; // not a literal, or a long code
+        pos += entry & 15;
+        output[written++] = entry >> 4;
+      }
+      continue;
+    }
+    if (sym === 256) break;
+    sym -= 257;
+    if (sym > 28) throw fail("invalid length symbol");
+    // The length's extra bits (5 at most) and a distance code (15 at most).
+    if (pos - start > 5) window = peek(data, start = pos);
+    const extra = LENGTH_EXTRA[sym];
+    ahead = window >> (pos - start);
+    const length = LENGTH_BASE[sym] + (ahead & ((1 << extra) - 1));
+    ahead >>= extra;
+    entry = dist[ahead & distMask];
+    if (!(entry & 15)) entry = slow(dist, ahead, entry);
+    pos += extra + (entry & 15);
+    sym = entry >> 4;
+    if (sym > 29) throw fail("invalid distance symbol");
+    // The distance's extra bits: 13 at most.
+    if (pos - start > 12) window = peek(data, start = pos);
+    const distance = DIST_BASE[sym] + ((window >> (pos - start)) & ((1 << DIST_EXTRA[sym]) - 1));
+    pos += DIST_EXTRA[sym];
+    if (distance > written) throw fail("distance too far back");
+    if (written + length > limit) {
+      limit = room(written + length);
+      output = out;
+    }
+    for (const stop = written + length; written < stop; written++) {
+      output[written] = output[written - distance];
+    }
+  }
+  at = pos;
+  n = written;
+}
+
+function stored(): void {
+  const data = input;
+  let byte = (at + 7) >> 3; // the rest of the byte is padding
+  if (byte + 4 > data.length) throw fail("truncated");
+  const len = data[byte] | (data[byte + 1] << 8);
+  if ((len ^ data[byte + 2] ^ (data[byte + 3] << 8)) !== 0xffff) {
+    throw fail("stored block length check");
+  }
+  byte += 4;
+  if (byte + len > data.length) throw fail("truncated");
+  room(n + len);
+  // A byte at a time: a view of the input for set() would be an allocation.
+  const output = out, stop = byte + len;
+  let written = n;
+  while (byte < stop) output[written++] = data[byte++];
+  n = written;
+  at = byte * 8;
+}
+
+function dynamic(): void {
+  const nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
+  if (nlen > 286 || ndist > 30) throw fail("too many length or distance codes");
+  codeLengthLengths.fill(0);
+  for (let i = 0; i < ncode; i++) codeLengthLengths[CODE_LENGTH_ORDER[i]] = bits(3);
+  fromLengths(codeLengthCode, codeLengthLengths);
+  // Code lengths go straight into the two codes' runs; runs of zeros cost
+  // nothing. The code-length code is complete and its codes have 7 bits
+  // at most: its table has them all. Bits are read as in codes().
+  const data = input, total = nlen + ndist, mask = (1 << codeLengthCode[COUNT]) - 1;
+  let kLit = reset(litCode), kDist = reset(distCode), previous = 0, eob = false;
+  let pos = at, start = pos, window = peek(data, pos);
+  for (let i = 0; i < total;) {
+    // A code and its extra bits: 14 bits at most.
+    if (pos - start > 11) window = peek(data, start = pos);
+    const ahead = window >> (pos - start), entry = codeLengthCode[ahead & mask];
+    let len = entry >> 4, end = i + 1;
+    pos += entry & 15;
+    if (len > 15) {
+      // 16: the previous length 3-6 times; 17: 3-10 zeros; 18: 11-138 zeros.
+      if (len === 16 && i === 0) throw fail("repeat with no previous length");
+      const extra = len === 18 ? 7 : len - 14;
+      end += (len === 18 ? 10 : 2) + ((ahead >> (entry & 15)) & ((1 << extra) - 1));
+      pos += extra;
+      len = len === 16 ? previous : 0;
+      if (end > total) throw fail("too many code lengths");
+    }
+    previous = len;
+    if (len) {
+      if (i <= 256 && end > 256) eob = true;
+      if (i < nlen) kLit = addRun(litCode, kLit, i, Math.min(end, nlen), len);
+      if (end > nlen) kDist = addRun(distCode, kDist, Math.max(i, nlen) - nlen, end - nlen, len);
+    }
+    i = end;
+  }
+  at = pos;
+  if (at > input.length * 8) throw fail("truncated");
+  if (!eob) throw fail("no end-of-block code");
+  build(litCode, kLit, true, "literal/length");
+  build(distCode, kDist, true, "distance");
+  codes(litCode, distCode);
+}
+
+/**
+ * Inflates a complete zlib stream, refusing output larger than `max` bytes.
  * With `reuse`, the result is a view that the next call overwrites.
  *
  * @throws {UserSigError} `ERR_USERSIG_MALFORMED` for anything but a valid,
  * complete stream within the cap.
  */
-export function zlibInflate(input: Uint8Array, cap: number, reuse = false): Uint8Array {
-  if (input.length < 6) throw fail("too short");
-  const cmf = input[0], flg = input[1];
+export function zlibInflate(stream: Uint8Array, max: number, reuse = false): Uint8Array {
+  const length = stream.length, cmf = stream[0], flg = stream[1];
+  if (length < 6) throw fail("too short");
   if ((cmf & 15) !== 8 || cmf >> 4 > 7) throw fail("not deflate");
-  if (((cmf << 8) | flg) % 31 !== 0) throw fail("header check");
+  if (((cmf << 8) | flg) % 31) throw fail("header check");
   if (flg & 0x20) throw fail("preset dictionary");
-  const r = new Reader(input, cap);
-  let last: number;
+  input = stream;
+  at = 16;
+  n = 0;
+  cap = max;
+  let last;
   do {
-    last = r.bits(1);
-    const type = r.bits(2);
-    if (type === 0) r.stored();
-    else if (type === 1) r.codes(fixedLit, fixedDist);
-    else if (type === 2) r.dynamic();
+    last = bits(1);
+    const type = bits(2);
+    if (type === 0) stored();
+    else if (type === 1) codes(fixedLit, fixedDist);
+    else if (type === 2) dynamic();
     else throw fail("invalid block type");
   } while (!last);
-  const p = r.unread;
-  if (p + 4 !== input.length) {
-    throw fail(p + 4 > input.length ? "truncated" : "data after the checksum");
-  }
-  const check = ((input[p] << 24) | (input[p + 1] << 16) | (input[p + 2] << 8) | input[p + 3]) >>>
+  const p = (at + 7) >> 3;
+  if (p + 4 !== length) throw fail(p + 4 > length ? "truncated" : "data after the checksum");
+  const check =
+    ((stream[p] << 24) | (stream[p + 1] << 16) | (stream[p + 2] << 8) | stream[p + 3]) >>>
     0;
-  const out = r.out.subarray(0, r.outLen);
-  if (check !== adler32(out)) throw fail("Adler-32 checksum mismatch");
-  return reuse ? out : out.slice();
+  const result = out.subarray(0, n);
+  if (check !== adler32(result)) throw fail("Adler-32 checksum mismatch");
+  return reuse ? result : result.slice();
 }

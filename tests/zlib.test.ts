@@ -277,6 +277,17 @@ test("zlibInflate() refuses an incomplete code unless it is a single one-bit cod
   assertEquals(zlibInflate(literal, CAP), text("a"));
 });
 
+test("zlibInflate() stops where a stream ends, though the bits missing would read as literals", () => {
+  // One-bit codes: "a" is 0, end-of-block 1. Cut after the header, the stream
+  // would go on as zeros, literals up to the cap: refused at its end.
+  const w = new StreamWriter();
+  const literals = Array.from({ length: 257 }, (_, s) => (s === 97 || s === 256 ? 1 : 0));
+  dynamicHeader(w, true, literals, [0]);
+  const header = w.finish().subarray(0, -4);
+  rejects(header, "truncated");
+  for (let n = 6; n < header.length; n++) rejects(header.subarray(0, n), "truncated");
+});
+
 test("zlibInflate() reads the benchmark's crafted streams as standard zlib does", async () => {
   for (const [name, stream] of Object.entries(craftedStreams())) {
     assert(stream.length <= TICKET_ZLIB_BYTES, `${name}: ${stream.length} bytes`);
