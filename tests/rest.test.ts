@@ -12,11 +12,12 @@ import {
 } from "../rest.ts";
 import { decodeUserSig, TLSSigAPIv2 } from "../mod.ts";
 import { redact, safeCause } from "../src/rest/errors.ts";
-import { MAX_RESPONSE_BYTES } from "../src/rest/response.ts";
+import { MAX_RESPONSE_BYTES, MAX_RESPONSE_CHUNKS, readAnswer } from "../src/rest/response.ts";
 import { TicketCache } from "../src/rest/ticket_cache.ts";
 import { VERSION } from "../src/version.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
+import { chunked, detachedChunks } from "./hostile_streams.ts";
 import { REST_CASES, type RestEnv } from "./rest_cases.ts";
 import { STANDIN_APP, STANDIN_KEY, standInFetch, TencentStandIn } from "./rest_standin.ts";
 
@@ -367,4 +368,43 @@ test("the UserSig and the key stay out of the client's own properties and JSON",
   const url = new URL(await client.url("s", "c"));
   const shown = JSON.stringify(client) + Object.values(client).join(" ");
   assert(!shown.includes(STANDIN_KEY) && !shown.includes(url.searchParams.get("usersig")!), shown);
+});
+
+test("an answer of endless 1-byte chunks is refused after MAX_RESPONSE_CHUNKS reads", async () => {
+  const { stream, seen } = chunked(() => new Uint8Array([32]));
+  const client = new RestApiClient(base({ fetch: () => Promise.resolve(new Response(stream)) }));
+  await assertRejects(
+    () => client.call("s", "c"),
+    "ERR_REST_BAD_RESPONSE",
+    "more than 65536 chunks",
+  );
+  assert(seen.pulled <= MAX_RESPONSE_CHUNKS + 2, `${seen.pulled} reads`);
+  assert(seen.cancelled, "cancelled");
+});
+
+test("an answer's bytes are copied as they come: no chunk is kept after its read", async () => {
+  const json = JSON.stringify({ ActionStatus: "OK", ErrorCode: 0, Data: "x".repeat(50) });
+  const { stream, detached } = detachedChunks(new TextEncoder().encode(json));
+  const response = { status: 200, headers: new Headers(), body: stream } as unknown as Response;
+  const answer = await readAnswer(response, new AbortController().signal, "s/c", "sig");
+  assertEquals(detached(), json.length, "every chunk's buffer was detached after its read");
+  assertEquals(answer.Data, "x".repeat(50));
+});
+
+test("an answer that dribbles past the timeout, from a fetch that ignores its signal, times out and is cancelled", async () => {
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.enqueue(new Uint8Array([32]));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  const client = new RestApiClient(
+    base({ fetch: () => Promise.resolve(new Response(stream)), timeout: 100 }),
+  );
+  await assertRejects(() => client.call("s", "c"), "ERR_REST_TIMEOUT", "no complete answer");
+  assert(cancelled, "the answer's stream was cancelled");
 });

@@ -13,6 +13,7 @@ import "./official.test.ts";
 import "./release.test.ts";
 import "./service.test.ts";
 import "./service_examples.test.ts";
+import "./stream_memory.test.ts";
 import "./ticket_length.test.ts";
 import "./supabase_example.test.ts";
 import "./service_providers.test.ts";

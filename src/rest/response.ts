@@ -3,6 +3,7 @@
 // Tencent's shape ({"ActionStatus": "OK" | "FAIL", "ErrorCode", "ErrorInfo"}).
 
 import { fromUtf8 } from "../validate.ts";
+import { readStream, type StreamRead } from "../stream.ts";
 import { actionFailedMessage, quoted, redact, RestApiError, safeCause } from "./errors.ts";
 
 /** The most an answer may hold: Tencent's largest pages are far smaller. */
@@ -23,61 +24,72 @@ export interface RestApiResponse {
   [field: string]: unknown;
 }
 
-/** Waits for a promise, or rejects when the call's time is up or it is aborted. */
-export type Within = <T>(promise: Promise<T>) => Promise<T>;
+/**
+ * The most chunks an answer may come in: a 16 MiB answer in pieces of 256
+ * bytes. A server that sends its answer a byte at a time is refused, not
+ * read a million times.
+ */
+export const MAX_RESPONSE_CHUNKS = 65536;
 
-/** The answer's bytes, at most {@link MAX_RESPONSE_BYTES}, as strict UTF-8. */
+/**
+ * The answer's bytes, at most {@link MAX_RESPONSE_BYTES} in at most
+ * {@link MAX_RESPONSE_CHUNKS} chunks, copied into one buffer as they come,
+ * as strict UTF-8. `signal` (the call's deadline) cancels the read.
+ */
 async function bodyText(
   response: Response,
-  within: Within,
+  signal: AbortSignal,
   where: string,
   secret: string,
 ): Promise<string> {
+  const status = response.status;
   const tooLarge = () =>
     new RestApiError(
       "ERR_REST_BAD_RESPONSE",
       `${where}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes`,
-      { status: response.status },
+      { status },
     );
   const length = Number(response.headers.get("content-length") ?? NaN);
   const reader = response.body?.getReader();
   if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  // The caller tells a cut, or the end of the read by the signal, from its own deadline.
+  const cutOff = (cause?: unknown) =>
+    new RestApiError(
+      "ERR_REST_BAD_RESPONSE",
+      `${where}: the answer was cut off (HTTP ${status} had begun, so the ` +
+        "command may have taken effect)",
+      cause === undefined ? { status } : { status, cause: safeCause(cause, secret) },
+    );
+  let read: StreamRead;
   try {
     if (length > MAX_RESPONSE_BYTES) throw tooLarge();
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await within(reader.read());
-      } catch (error) {
-        // The caller tells a cut from its own deadline.
-        throw new RestApiError(
-          "ERR_REST_BAD_RESPONSE",
-          `${where}: the answer was cut off (HTTP ${response.status} had begun, so the ` +
-            "command may have taken effect)",
-          { status: response.status, cause: safeCause(error, secret) },
-        );
-      }
-      if (chunk.done) break;
-      total += chunk.value.length;
-      if (total > MAX_RESPONSE_BYTES) throw tooLarge();
-      chunks.push(chunk.value);
+    try {
+      read = await readStream(reader, {
+        maxBytes: MAX_RESPONSE_BYTES,
+        maxChunks: MAX_RESPONSE_CHUNKS,
+        signal,
+        ...(Number.isSafeInteger(length) && { sizeHint: length }),
+      });
+    } catch (error) {
+      throw cutOff(error);
+    }
+    if (read.end === "late") throw cutOff();
+    if (read.end === "over") throw tooLarge();
+    if (read.end === "chunks") {
+      throw new RestApiError(
+        "ERR_REST_BAD_RESPONSE",
+        `${where}: the answer came in more than ${MAX_RESPONSE_CHUNKS} chunks`,
+        { status },
+      );
     }
   } catch (error) {
     reader.cancel().catch(() => {});
     throw error;
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  const text = fromUtf8(bytes);
+  const text = fromUtf8(read.bytes);
   if (text === null) {
     throw new RestApiError("ERR_REST_BAD_RESPONSE", `${where}: the answer is not UTF-8 text`, {
-      status: response.status,
+      status,
     });
   }
   return text;
@@ -109,16 +121,17 @@ function tencentError(body: Record<string, unknown> | undefined) {
  * `secret` before anything keeps it.
  *
  * @throws {RestApiError} `ERR_REST_HTTP_STATUS` for a status other than
- * 2xx, `ERR_REST_BAD_RESPONSE` for a body that is cut, too large, not JSON
- * or not Tencent's shape, `ERR_REST_ACTION_FAILED` for `"FAIL"`.
+ * 2xx, `ERR_REST_BAD_RESPONSE` for a body that is cut, too large, in too
+ * many chunks, not JSON or not Tencent's shape, `ERR_REST_ACTION_FAILED`
+ * for `"FAIL"`.
  */
 export async function readAnswer(
   response: Response,
-  within: Within,
+  signal: AbortSignal,
   where: string,
   secret: string,
 ): Promise<RestApiResponse> {
-  const text = await bodyText(response, within, where, secret);
+  const text = await bodyText(response, signal, where, secret);
   const status = response.status;
   if (status < 200 || status > 299) {
     // A browser hides a redirect it did not follow as an "opaqueredirect" of status 0.
