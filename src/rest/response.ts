@@ -4,7 +4,14 @@
 
 import { fromUtf8 } from "../validate.ts";
 import { readStream, type StreamRead } from "../stream.ts";
-import { actionFailedMessage, quoted, redact, RestApiError, safeCause } from "./errors.ts";
+import {
+  actionFailedMessage,
+  quoted,
+  redact,
+  redactJson,
+  RestApiError,
+  safeCause,
+} from "./errors.ts";
 
 /** The most an answer may hold: Tencent's largest pages are far smaller. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -95,16 +102,33 @@ async function bodyText(
   return text;
 }
 
-function jsonObject(text: string): Record<string, unknown> | undefined {
+/** What `JSON.parse` makes of text that is not JSON. */
+const NOT_JSON: unique symbol = Symbol("not JSON");
+
+function parseJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
+    return JSON.parse(text);
   } catch {
-    // not JSON: said by the caller
+    return NOT_JSON;
   }
-  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The answer as an error may show it, in at most `max` characters: the
+ * redacted JSON value written anew (so that no escape a server chose can
+ * spell the UserSig), or the redacted text when it is not JSON.
+ */
+function shown(value: unknown, text: string, secret: string, max: number): string {
+  if (value === NOT_JSON) return quoted(redact(text, secret), max);
+  try {
+    return quoted(JSON.stringify(value), max);
+  } catch {
+    return "(nested too deeply to show)"; // JSON.stringify's own stack limit
+  }
 }
 
 /** Tencent's ErrorCode and ErrorInfo, when the body has them in shape. */
@@ -116,9 +140,11 @@ function tencentError(body: Record<string, unknown> | undefined) {
 }
 
 /**
- * Reads an answer of the REST API: the body when `ActionStatus` is `"OK"`,
- * else a {@link RestApiError}. Text from a failed answer is redacted of
- * `secret` before anything keeps it.
+ * Reads an answer of the REST API: the body when `ActionStatus` is `"OK"`
+ * (as Tencent sent it), else a {@link RestApiError}. What a failed answer
+ * says is parsed first and then redacted of `secret`, every string and
+ * every key, before anything keeps it: a server that writes the UserSig
+ * with JSON escapes (`\u0065…`) cannot slip it past the redaction.
  *
  * @throws {RestApiError} `ERR_REST_HTTP_STATUS` for a status other than
  * 2xx, `ERR_REST_BAD_RESPONSE` for a body that is cut, too large, in too
@@ -133,12 +159,16 @@ export async function readAnswer(
 ): Promise<RestApiResponse> {
   const text = await bodyText(response, signal, where, secret);
   const status = response.status;
-  if (status < 200 || status > 299) {
+  const value = parseJson(text);
+  const ok = status >= 200 && status <= 299;
+  if (ok && isObject(value) && value.ActionStatus === "OK") return value as RestApiResponse;
+  const safe = value === NOT_JSON ? NOT_JSON : redactJson(value, secret);
+  const body = isObject(safe) ? safe : undefined;
+  const failed = tencentError(body);
+  if (!ok) {
     // A browser hides a redirect it did not follow as an "opaqueredirect" of status 0.
     const redirect = (status >= 300 && status < 400) || response.type === "opaqueredirect";
-    const body = jsonObject(redact(text, secret));
     const reason = response.statusText ? ` ${quoted(redact(response.statusText, secret), 60)}` : "";
-    const failed = tencentError(body);
     const tencent = failed ? `, ErrorCode ${failed.errorCode} ${quoted(failed.errorInfo)}` : "";
     throw new RestApiError(
       "ERR_REST_HTTP_STATUS",
@@ -147,29 +177,24 @@ export async function readAnswer(
       { status, response: body, ...failed },
     );
   }
-  const body = jsonObject(text);
-  if (body?.ActionStatus === "OK") return body as RestApiResponse;
-  const safe = redact(text, secret);
-  const redactedBody = jsonObject(safe);
-  if (redactedBody === undefined) {
+  if (body === undefined) {
     throw new RestApiError(
       "ERR_REST_BAD_RESPONSE",
-      `${where}: the answer is not a JSON object: ${quoted(safe, 80)}`,
+      `${where}: the answer is not a JSON object: ${shown(safe, text, secret, 80)}`,
       { status },
     );
   }
-  const failed = tencentError(redactedBody);
-  if (redactedBody.ActionStatus !== "FAIL" || failed === undefined) {
+  if (body.ActionStatus !== "FAIL" || failed === undefined) {
     throw new RestApiError(
       "ERR_REST_BAD_RESPONSE",
       `${where}: the answer is not in Tencent's shape ` +
-        `(ActionStatus "OK", or "FAIL" with a numeric ErrorCode): ${quoted(safe, 80)}`,
-      { status, response: redactedBody },
+        `(ActionStatus "OK", or "FAIL" with a numeric ErrorCode): ${shown(safe, text, secret, 80)}`,
+      { status, response: body },
     );
   }
   throw new RestApiError(
     "ERR_REST_ACTION_FAILED",
     actionFailedMessage(where, failed.errorCode, failed.errorInfo),
-    { status, response: redactedBody, ...failed },
+    { status, response: body, ...failed },
   );
 }
