@@ -66,6 +66,27 @@ function refuse(res, status, code, message) {
   res.end(text);
 }
 
+/**
+ * The fetch Request for Node's request, or undefined when its target makes
+ * no URL (`http://[`). The target is never logged: its query may hold a
+ * token.
+ */
+function requestOf(req, headers) {
+  let url;
+  try {
+    url = new URL(req.url ?? "/", `http://${host}:${port}`);
+  } catch {
+    return undefined;
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? bodyOf(req) : undefined,
+    duplex: "half",
+  });
+}
+
 /** Turns Node's request into a fetch Request, and the handler's Response back. */
 async function serve(req, res) {
   if (FORBIDDEN_METHODS.has(req.method)) {
@@ -76,13 +97,11 @@ async function serve(req, res) {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(new URL(req.url ?? "/", `http://${host}:${port}`), {
-    method: req.method,
-    headers,
-    body: hasBody ? bodyOf(req) : undefined,
-    duplex: "half",
-  });
+  const request = requestOf(req, headers);
+  if (request === undefined) {
+    req.resume();
+    return refuse(res, 400, "ERR_BAD_REQUEST", "the request target is not a URL");
+  }
   const response = await handler(request);
   const body = req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer());
   const out = Object.fromEntries(response.headers);
