@@ -390,13 +390,14 @@ async function survivesStrangers(server: Server, settings: Record<string, string
 }
 
 /**
- * Request targets and Host headers that make no URL: a Host that is no host
- * name (`Deno.serve` and `Bun.serve` build the URL from it), and targets
- * that only a server that parses them itself sees (Node's http server hands
- * them over as sent). Each gets a 400 ERR_BAD_REQUEST in the service's JSON
- * (or, where the server builds the URL from its own address, the route's
- * own answer), never a 500, and nothing of them is logged: a query may hold
- * a token.
+ * Request targets and Host headers a stranger can send: a Host that would
+ * move the path (one with a path and a query: `Deno.serve` and `Bun.serve`
+ * build the URL from it) or holds userinfo, Hosts that are no host name,
+ * and targets that only a server that parses them itself sees (Node's http
+ * server hands them over as sent). Each gets a 400 ERR_BAD_REQUEST in the
+ * service's JSON (or, where the server builds the URL from its own address,
+ * the route's own answer), never a 500, and nothing of them is logged: a
+ * query may hold a token.
  */
 async function survivesHostileUrls(
   server: Server,
@@ -409,6 +410,10 @@ async function survivesHostileUrls(
       "",
     );
   const cases: [string, string, number][] = [
+    ["/nowhere", "x/healthz?", 400], // served as /healthz by a URL built from the Host
+    ["/healthz", "u@x", 400],
+    ["/healthz", "x\\y", 400],
+    ["/healthz", "a b", 400],
     ...["[", "x:99999", "%"].map((host): [string, string, number] => [
       "/healthz?token=leak-me",
       host,
@@ -429,7 +434,7 @@ async function survivesHostileUrls(
   }
   await sleep(200);
   const output = server.output();
-  assert(!/\b500\b|ERR_INTERNAL|Invalid URL|leak-me/.test(output), `logged: ${output}`);
+  assert(!/\b500\b|ERR_INTERNAL|Invalid URL|leak-me|evil|a:b@/.test(output), `logged: ${output}`);
 }
 
 test(
@@ -451,7 +456,14 @@ test(
       // Node builds the URL from its own address and hands over the target as sent.
       await survivesHostileUrls(server, {
         badHost: 200,
-        targets: [["http://[/healthz?token=leak-me", 400], ["/healthz?token=leak-me", 200]],
+        targets: [
+          ["//evil/healthz", 404], // a path on this server, not the host evil
+          ["http://a:b@y/healthz", 400],
+          ["http://y/healthz", 400],
+          ["http://[/healthz?token=leak-me", 400],
+          ["*", 400],
+          ["/healthz?token=leak-me", 200],
+        ],
       });
     });
   },
@@ -477,7 +489,7 @@ test(
 );
 
 test(
-  "service examples: Bun.serve with the handler answers a Host that makes no URL with 400 JSON",
+  "service examples: Bun.serve with the handler answers a hostile Host with 400 JSON",
   async () => {
     const settings = demoSettings();
     const script = 'import { serviceFromEnv } from "./service.ts";' +

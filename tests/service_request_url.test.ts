@@ -1,7 +1,9 @@
-// The request's URL, in every runtime: Deno.serve and Bun.serve build
-// `request.url` from the Host header, so a Host that is no host name makes
-// `request.url` unparseable. That is a 400 ERR_BAD_REQUEST in the service's
-// JSON, logged nowhere, never a thrown TypeError.
+// The request's URL and Host header, in every runtime: Deno.serve and
+// Bun.serve build `request.url` from the Host header, so a Host that holds
+// a path, a query, a fragment, userinfo or a backslash would move the path
+// the handler routes on (out of BASE_PATH or into it), and one that is no
+// host name makes `request.url` unparseable. Each is a 400 ERR_BAD_REQUEST
+// in the service's JSON, logged nowhere.
 import { createUserSigHandler, exampleRoomPolicy } from "../service.ts";
 import { assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
@@ -36,6 +38,28 @@ async function answer(request: Request): Promise<[number, string]> {
   const body = await response.json();
   return [response.status, body.error?.code ?? body.status ?? body.userId];
 }
+
+test("service request URL: a Host that would move the path is refused with 400, never served", async () => {
+  const cases: [string, string, string][] = [
+    ["GET", "x/api/im", "/healthz"], // served as /api/im/healthz
+    ["POST", "x/api/im/usersig?", "/anything"], // served as /api/im/usersig
+    ["GET", "x/api/im/healthz#", "/elsewhere"],
+    ["GET", "user@x", "/api/im/healthz"],
+    ["GET", "x\\api", "/api/im/healthz"],
+    ["GET", "a b", "/api/im/healthz"],
+    ["GET", "x\ty", "/api/im/healthz"],
+    ["GET", "", "/api/im/healthz"], // Deno: http:///api/im/healthz, the host "api"
+  ];
+  for (const [method, host, path] of cases) {
+    const got = await answer(served(method, host, path));
+    assertEquals(
+      got,
+      [400, "ERR_BAD_REQUEST"],
+      `${method} ${path} with Host ${JSON.stringify(host)}`,
+    );
+  }
+  assertEquals(log, []);
+});
 
 test("service request URL: a request URL that does not parse is 400 ERR_BAD_REQUEST, not a thrown TypeError", async () => {
   for (const host of ["[", "x:99999", "%", "[::1"]) {

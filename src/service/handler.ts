@@ -53,10 +53,21 @@ function badRequest(message: string): ServiceError {
 }
 
 /**
- * The request's path, or a `400` for a URL that does not parse (what
- * `Deno.serve` and `Bun.serve` build from a Host header such as `[`).
+ * What a Host header may not hold: `Deno.serve` and `Bun.serve` build
+ * `request.url` from it, so `Host: x/api/im` would move the path.
+ */
+const BAD_HOST = /[^\x21-\x7e]|[/?#@\\]/;
+
+/**
+ * The request's path, or a `400` for a Host header that is no host name or
+ * a URL that does not parse (what `Deno.serve` and `Bun.serve` build from a
+ * Host header such as `[`).
  */
 function pathOf(request: Request): string {
+  const host = request.headers.get("host");
+  if (host !== null && (host === "" || BAD_HOST.test(host))) {
+    throw badRequest("the Host header is not a host name");
+  }
   try {
     return new URL(request.url).pathname;
   } catch {
