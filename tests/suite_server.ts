@@ -3,8 +3,10 @@
 import "./browser_page.test.ts";
 import "./cli.test.ts";
 import "./docs_codes.test.ts";
+import "./docs_limits.test.ts";
 import "./hono_example_servers.test.ts";
 import "./legacy_node.test.ts";
+import "./load_script.test.ts";
 import "./netlify_example.test.ts";
 import "./nextjs_route.test.ts";
 import "./npm_hono.test.ts";

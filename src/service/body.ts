@@ -9,14 +9,14 @@ import { ServiceError } from "./errors.ts";
 import { readStream, type StreamRead } from "../stream.ts";
 
 /** The most of a body's rest that is read and dropped before answering. */
-const DRAIN_BYTES = 1 << 20;
+export const DRAIN_BYTES = 1 << 20;
 /**
  * The most chunks of a body, read and drained together: a body of 1-byte
  * chunks must not cost a million reads.
  */
-const MAX_CHUNKS = 4096;
+export const MAX_CHUNKS = 4096;
 /** The longest a body is read and drained, in milliseconds. */
-const BODY_MS = 5000;
+export const BODY_MS = 5000;
 
 /** What is left of a body's bounds: a `Date.now()` time and a number of chunks. */
 interface Budget {
