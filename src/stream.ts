@@ -33,7 +33,10 @@ export interface StreamBounds {
   signal?: AbortSignal;
   /** Whether the bytes are kept (default) or dropped as they come. */
   keep?: boolean;
-  /** The likely size (a `Content-Length`): the buffer's first size, if within `maxBytes`. */
+  /**
+   * The likely size (a `Content-Length`): the buffer's first size, if within
+   * `maxBytes`; anything but a whole number of bytes (`NaN`) is ignored.
+   */
   sizeHint?: number;
 }
 
@@ -59,7 +62,7 @@ export async function readStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   bounds: StreamBounds,
 ): Promise<StreamRead> {
-  const { maxBytes, maxChunks, until = Infinity, signal, keep = true, sizeHint } = bounds;
+  const { maxBytes, maxChunks, until = Infinity, signal, keep = true, sizeHint = NaN } = bounds;
   let late = false;
   const stop = () => {
     late = true;
@@ -71,7 +74,10 @@ export async function readStream(
   if (signal?.aborted) stop();
   let buffer = keep
     ? new Uint8Array(
-      Math.min(maxBytes, sizeHint !== undefined && sizeHint >= 0 ? sizeHint : FIRST_BUFFER_BYTES),
+      Math.min(
+        maxBytes,
+        Number.isSafeInteger(sizeHint) && sizeHint >= 0 ? sizeHint : FIRST_BUFFER_BYTES,
+      ),
     )
     : EMPTY;
   let size = 0;

@@ -75,7 +75,7 @@ async function bodyText(
         maxBytes: MAX_RESPONSE_BYTES,
         maxChunks: MAX_RESPONSE_CHUNKS,
         signal,
-        ...(Number.isSafeInteger(length) && { sizeHint: length }),
+        sizeHint: length,
       });
     } catch (error) {
       throw cutOff(error);

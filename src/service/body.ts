@@ -88,7 +88,6 @@ async function drain(
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  const declared = Number(request.headers.get("content-length") ?? NaN);
   const { until, chunks } = budget();
   let read: StreamRead;
   try {
@@ -96,7 +95,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
       maxBytes: limit,
       maxChunks: chunks,
       until,
-      ...(Number.isSafeInteger(declared) && { sizeHint: declared }),
+      sizeHint: Number(request.headers.get("content-length") ?? NaN),
     });
   } catch {
     throw badRequest("the request body broke off");
