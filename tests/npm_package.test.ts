@@ -47,8 +47,8 @@ function install(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), "usersig-npm-"));
     process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
     const pkg = join(dir, "package");
-    await ok(process.execPath, [join(root, "scripts", "build_npm.mjs"), "--outdir", pkg], root);
-    await ok("npm", ["pack", "--offline", "--pack-destination", dir], pkg);
+    await ok(process.execPath, [join(root, "scripts", "build_npm.mjs"), "--outdir", pkg]);
+    await ok("npm", ["pack", "--offline", "--pack-destination", dir], { cwd: pkg });
     const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
     assert(tarball, `npm pack wrote no tarball in ${dir}`);
 
@@ -59,13 +59,13 @@ function install(): Promise<string> {
       JSON.stringify({ name: "consumer", private: true, type: "module" }),
     );
     const flags = ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock"];
-    const first = await run("npm", [...flags, join(dir, tarball)], project);
+    const first = await run("npm", [...flags, join(dir, tarball)], { cwd: project });
     if (first.code === 0) return project;
     // npm's cache lacks the dependencies: give npm this repository's copies.
     assert(/ENOTCACHED/.test(first.out), `npm install failed:\n${first.out.trim()}`);
     const { dependencies } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
     const local = closure(Object.keys(dependencies)).map((n) => join(root, "node_modules", n));
-    await ok("npm", [...flags, "--install-links", ...local, join(dir, tarball)], project);
+    await ok("npm", [...flags, "--install-links", ...local, join(dir, tarball)], { cwd: project });
     return project;
   })();
   return installed;
@@ -174,7 +174,7 @@ test(
     );
     writeFileSync(join(project, "consumer.mjs"), CONSUMER);
     // This runtime's own executable: node, or bun.
-    const out = await ok(process.execPath, ["consumer.mjs"], project);
+    const out = await ok(process.execPath, ["consumer.mjs"], { cwd: project });
     assertEquals(JSON.parse(out.trim().split("\n").at(-1) ?? ""), EXPECTED);
   },
   {
@@ -203,7 +203,7 @@ test("npm package: a TypeScript consumer type-checks against its declarations", 
       files: ["consumer.ts"],
     }),
   );
-  await ok(process.execPath, [tsc, "-p", "tsconfig.json"], project);
+  await ok(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project });
 }, {
   runtimes: ["node"],
   why: "type-checking does not depend on the runtime: it runs once, in Node",
