@@ -5,21 +5,14 @@
 // `@usersig/usersig`, `/legacy`, `/service`, `/rest`. The consumer runs in the runtime
 // that runs this suite; in Node, a TypeScript consumer also type-checks
 // against the package's declarations.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
 import { ok, run } from "./subprocess.ts";
+import { typeCheck } from "./typecheck.ts";
 
 const root = process.cwd();
 const NAME = "@usersig/usersig";
@@ -184,26 +177,7 @@ test(
 );
 
 test("npm package: a TypeScript consumer type-checks against its declarations", async () => {
-  const project = await install();
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  assert(existsSync(tsc), "TypeScript is missing: run `npm install`");
-  writeFileSync(join(project, "consumer.ts"), TS_CONSUMER);
-  writeFileSync(
-    join(project, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        lib: ["es2022", "dom"],
-        types: [],
-        strict: true,
-        noEmit: true,
-      },
-      files: ["consumer.ts"],
-    }),
-  );
-  await ok(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: project });
+  await typeCheck(await install(), "consumer.ts", TS_CONSUMER);
 }, {
   runtimes: ["node"],
   why: "type-checking does not depend on the runtime: it runs once, in Node",
