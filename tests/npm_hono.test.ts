@@ -2,20 +2,12 @@
 // optional peer dependency (the app brings its own), the entry runs with the
 // app's hono beside it, and a TypeScript app type-checks against its
 // declarations with hono/jwt's types.
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
+import { npmPackage, scratchDir } from "./npm_build.ts";
 import { ok } from "./subprocess.ts";
 import { typeCheck } from "./typecheck.ts";
 
@@ -33,13 +25,10 @@ let built: Promise<string> | undefined;
  */
 function project(): Promise<string> {
   built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "usersig-npm-hono-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const pkg = join(dir, "package");
-    await ok(process.execPath, [join(root, "scripts", "build_npm.mjs"), "--outdir", pkg]);
+    const dir = scratchDir("usersig-npm-hono-");
     const modules = join(dir, "project", "node_modules");
     mkdirSync(join(modules, "@usersig"), { recursive: true });
-    cpSync(pkg, join(modules, "@usersig", "usersig"), { recursive: true });
+    cpSync(await npmPackage(), join(modules, "@usersig", "usersig"), { recursive: true });
     for (const name of ["hono", "jose"]) {
       symlinkSync(join(root, "node_modules", name), join(modules, name), "dir");
     }

@@ -5,12 +5,12 @@
 // `@usersig/usersig`, `/legacy`, `/service`, `/rest`. The consumer runs in the runtime
 // that runs this suite; in Node, a TypeScript consumer also type-checks
 // against the package's declarations.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
+import { npmPackage, scratchDir } from "./npm_build.ts";
 import { ok, run } from "./subprocess.ts";
 import { typeCheck } from "./typecheck.ts";
 
@@ -37,10 +37,8 @@ let installed: Promise<string> | undefined;
 /** Builds, packs and installs the package into a new project, once per run; its directory. */
 function install(): Promise<string> {
   installed ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "usersig-npm-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const pkg = join(dir, "package");
-    await ok(process.execPath, [join(root, "scripts", "build_npm.mjs"), "--outdir", pkg]);
+    const dir = scratchDir("usersig-npm-");
+    const pkg = await npmPackage();
     await ok("npm", ["pack", "--offline", "--pack-destination", dir], { cwd: pkg });
     const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
     assert(tarball, `npm pack wrote no tarball in ${dir}`);
