@@ -5,9 +5,7 @@
 import { createUserSigHandler, fromEnv, jwtAuthenticator } from "../service.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
-import { BASE, makeKeys, TEST_ENV, type TestKeys, token } from "./service_cases.ts";
-
-let keys: Promise<TestKeys> | undefined;
+import { BASE, TEST_ENV, testKeys, token } from "./service_cases.ts";
 
 /** A body of `chunks` chunks of `size` bytes that records how far it was read. */
 function tracked(chunks: number, size = 1024, options: { failAt?: number; stallAt?: number } = {}) {
@@ -51,7 +49,7 @@ async function send(
   bearer = true,
 ) {
   const headers: Record<string, string> = {};
-  if (bearer) headers.authorization = `Bearer ${await token(await (keys ??= makeKeys()))}`;
+  if (bearer) headers.authorization = `Bearer ${await token(await testKeys())}`;
   const response = await service()(
     new Request(BASE + path, { method, headers, body, duplex: "half" } as RequestInit),
   );
@@ -97,7 +95,7 @@ test("service body: a body whose declared length is over the limit is refused at
     new Request(BASE + "/usersig", {
       method: "POST",
       headers: {
-        authorization: `Bearer ${await token(await (keys ??= makeKeys()))}`,
+        authorization: `Bearer ${await token(await testKeys())}`,
         "content-length": "99999999999",
       },
       body: stream,
@@ -123,7 +121,7 @@ test("service body: an upload that breaks off is 400 ERR_BAD_REQUEST and no log 
     const response = await service(log)(
       new Request(BASE + path, {
         method: "POST",
-        headers: { authorization: `Bearer ${await token(await (keys ??= makeKeys()))}` },
+        headers: { authorization: `Bearer ${await token(await testKeys())}` },
         body: stream,
         duplex: "half",
       } as RequestInit),
