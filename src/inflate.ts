@@ -17,6 +17,7 @@ import {
   fixedLiteralLengths,
   LENGTH_BASE,
   LENGTH_EXTRA,
+  reverse,
 } from "./zlib_tables.ts";
 
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
@@ -63,13 +64,6 @@ function addRun(h: Uint16Array, k: number, from: number, to: number, len: number
     h[k++] = to;
   }
   return k;
-}
-
-/** The first `len` bits of `code` (as a code, top bit first) in reverse order. */
-function reverse(code: number, len: number): number {
-  let r = 0;
-  for (; len > 0; len--, code >>= 1) r = (r << 1) | (code & 1);
-  return r;
 }
 
 /** The code after `code` (of `len` bits, both in reverse order). */
