@@ -70,7 +70,8 @@ export function checkSdkAppId(value: unknown): number {
   return integer("sdkAppId", value, 1, U32_MAX);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A lone surrogate: with the `u` flag a pair reads as one code point, which this does not match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /**
  * Whether `text` is well-formed Unicode. A lone surrogate has no UTF-8 form
