@@ -98,23 +98,18 @@ function decode(
     const v2 = values[chars[i + 2]], v3 = values[chars[i + 3]];
     if ((v0 | v1 | v2 | v3) < 0) return null;
     const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 255;
-    out[o++] = n & 255;
+    out[o++] = n >> 16; // a byte keeps the low 8 bits
+    out[o++] = n >> 8;
+    out[o++] = n;
   }
-  if (rest > 0) {
-    let n = 0;
-    for (let k = 0; k < rest; k++) {
-      const v = values[chars[i + k]];
-      if (v < 0) return null;
-      n = (n << 6) | v;
-    }
-    // 12 or 18 bits for 1 or 2 bytes: the 4 or 2 bits over must be zero.
-    const spare = rest === 2 ? 4 : 2;
-    if (n & ((1 << spare) - 1)) return null;
-    n >>= spare;
-    if (rest === 3) out[o++] = n >> 8;
-    out[o] = n & 255;
+  if (rest) {
+    // 2 or 3 characters for 1 or 2 bytes: the 4 or 2 bits over must be zero.
+    const v0 = values[chars[i]], v1 = values[chars[i + 1]];
+    const v2 = rest > 2 ? values[chars[i + 2]] : 0;
+    const n = (v0 << 18) | (v1 << 12) | (v2 << 6);
+    if ((v0 | v1 | v2) < 0 || n & (rest > 2 ? 0xff : 0xffff)) return null;
+    out[o] = n >> 16;
+    if (rest > 2) out[o + 1] = n >> 8;
   }
   return out;
 }
