@@ -30,10 +30,11 @@ const ticket = alphabet(TICKET, "_");
 // natively, where a charCodeAt loop is slow in some runtimes.
 const asciiDecoder = new TextDecoder();
 const asciiEncoder = new TextEncoder();
-// Kept between calls, at a size that fits any ticket one issues; longer text
-// gets a buffer for the call alone, so that nothing large is kept.
+// Kept between calls, at a size that fits any ticket one issues (longer text
+// gets a buffer for the call alone, so that nothing large is kept), and
+// shared by every call here: the ticket's bytes, the one result that stays
+// in it, are read before anything else runs.
 const scratch = new Uint8Array(1024);
-const ticketScratch = new Uint8Array(1024);
 
 function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
   const { codes, pad } = a;
@@ -64,8 +65,8 @@ function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
 }
 
 /**
- * Decodes `text`, returning fresh bytes, or with `reuse` a view of a buffer
- * the next such call overwrites: in V8 a fresh typed array over 64 bytes
+ * Decodes `text`, returning fresh bytes, or with `reuse` a view of the kept
+ * buffer, which the next call overwrites: in V8 a fresh typed array over 64 bytes
  * costs a microsecond or more.
  */
 function decode(
@@ -75,8 +76,7 @@ function decode(
   reuse: boolean,
 ): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
-  const kept = reuse ? ticketScratch : scratch;
-  const chars = end <= kept.length ? kept : new Uint8Array(end);
+  const chars = end <= scratch.length ? scratch : new Uint8Array(end);
   const { read, written } = asciiEncoder.encodeInto(text, chars);
   if (read !== end || written !== end) return null; // not ASCII
   if (end % 4 === 0 && end > 0 && chars[end - 1] === a.pad) {
@@ -131,7 +131,8 @@ export function encodeTicketBase64(bytes: Uint8Array, length: number = bytes.len
 
 /**
  * Bytes of canonical ticket-alphabet text, with or without padding, or null.
- * The bytes are a view that the next call overwrites: read them at once.
+ * The bytes are a view that the next call of any function here overwrites:
+ * read them at once.
  */
 export function decodeTicketBase64(text: string): Uint8Array | null {
   return decode(text, ticket, true, true);
