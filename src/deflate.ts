@@ -28,6 +28,9 @@ const litEntry = Int32Array.from(
     reverse(s < 144 ? s + 48 : s < 256 ? s + 256 : s < 280 ? s - 256 : s - 88, len) | (len << 16),
 );
 
+/** Fixed distance codes: 5 bits, bit-reversed. */
+const distCode = Uint8Array.from({ length: 30 }, (_, sym) => reverse(sym, 5));
+
 // The latest quote or comma place for each hash of three bytes, reused
 // between calls: an entry counts only when stamped with this call's number.
 const latest = new Int32Array(HASH_SIZE);
@@ -97,7 +100,7 @@ export function deflateInto(input: Uint8Array, n: number, out: Uint8Array): numb
       // of two, with one extra bit fewer than the power.
       const d = bestDist - 1;
       const extra = d < 4 ? 0 : 30 - Math.clz32(d);
-      acc |= (reverse(d < 4 ? d : 2 * extra + 2 + ((d >> extra) & 1), 5) |
+      acc |= (distCode[d < 4 ? d : 2 * extra + 2 + ((d >> extra) & 1)] |
         ((d & ((1 << extra) - 1)) << 5)) << accBits;
       accBits += 5 + extra;
       i += bestLen;
