@@ -42,6 +42,7 @@ const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2
 const COUNT = 512, LONG = COUNT + 16, NEXT = LONG + 1, SYMBOLS = NEXT + 16, RUNS = SYMBOLS + 288;
 const huffman = () => new Uint16Array(RUNS + 2 * 288);
 
+/** Throws: the stream is refused for `what`. */
 function fail(what: string): never {
   throw malformed(`ticket is not a valid zlib stream: ${what}`);
 }
