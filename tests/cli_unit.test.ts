@@ -1078,20 +1078,8 @@ test("runCli() nits: explain of any unknown number exits 1, --version takes no a
 test("runCli() gen and privatemapkey name --expire when it reaches past 2106", async () => {
   for (
     const argv of [
-      ["gen", "--sdkappid", "1", "--user", "a", "--expire", "4294967295"],
-      [
-        "privatemapkey",
-        "--sdkappid",
-        "1",
-        "--user",
-        "a",
-        "--room",
-        "1",
-        "--privileges",
-        "1",
-        "--expire",
-        "4294967295",
-      ],
+      "gen --sdkappid 1 --user a --expire 4294967295".split(" "),
+      "privatemapkey --sdkappid 1 --user a --room 1 --privileges 1 --expire 4294967295".split(" "),
     ]
   ) {
     const io = fakeIo({ typed: "typed-key" });
