@@ -200,7 +200,8 @@ test(
     for (const path of ["/dev/stdin", "/proc/self/environ"]) {
       const r = await usersig(["gen", "--sdkappid", APP, "--user", "a", "--key-file", path]);
       assertEquals(r.code, 2, r.out);
-      assert(r.out.includes("only with --allow-all; to give the key on standard input"), r.out);
+      assert(r.out.includes("only with --allow-all, as it does /dev/stdin"), r.out);
+      assert(r.out.includes("pipe it in and leave out --key-file"), r.out);
       assert(!r.out.includes("run deno with --allow-read"), r.out);
     }
   },
