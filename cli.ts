@@ -30,7 +30,7 @@
  */
 
 import { type CliIo, runCli } from "./src/cli/main.ts";
-import { collectSecret } from "./src/cli/key.ts";
+import { collectSecret, decodeKeyFile } from "./src/cli/key.ts";
 
 const encoder = new TextEncoder();
 
@@ -53,6 +53,13 @@ async function* stdinChunks(limit = 65536): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** Signals that end a process, with their numbers (POSIX's, as on Linux and macOS). */
+const DEADLY_SIGNALS: ReadonlyArray<readonly [Deno.Signal, number]> = [
+  ["SIGHUP", 1],
+  ["SIGINT", 2],
+  ["SIGTERM", 15],
+];
+
 async function readSecret(prompt: string): Promise<string | null> {
   if (!Deno.stdin.isTerminal()) {
     // Piped input: its first line is the key.
@@ -66,12 +73,29 @@ async function readSecret(prompt: string): Promise<string | null> {
     return line.trim() === "" ? null : line;
   }
   Deno.stdin.setRaw(true); // before the prompt shows: nothing typed after it is echoed
+  const restore = () => {
+    Deno.stdin.setRaw(false);
+    writeAll(Deno.stderr, "\n");
+  };
+  // Killed while prompting, the terminal must not stay raw, without echo.
+  const stop = DEADLY_SIGNALS.map(([signal, number]) => {
+    const handler = () => {
+      restore();
+      Deno.exit(128 + number); // the status a shell gives a process the signal killed
+    };
+    try {
+      Deno.addSignalListener(signal, handler);
+    } catch {
+      return () => {}; // a signal this system does not have (Windows has no SIGHUP)
+    }
+    return () => Deno.removeSignalListener(signal, handler);
+  });
   writeAll(Deno.stderr, prompt);
   try {
     return await collectSecret(stdinChunks());
   } finally {
-    Deno.stdin.setRaw(false);
-    writeAll(Deno.stderr, "\n");
+    for (const remove of stop) remove();
+    restore();
   }
 }
 
@@ -91,44 +115,51 @@ async function readStdin(maxBytes: number): Promise<string> {
 }
 
 /**
- * How long a key file may take to open. A FIFO opens once something writes
- * to it (at once for `--key-file <(command)`); one that nobody writes to
- * would wait forever.
+ * How long a key file may take to open and read to its end. A FIFO opens
+ * once something writes to it and ends once that closes it (at once for
+ * `--key-file <(command)`); one that nobody writes to, or that is never
+ * closed, would wait forever.
  */
-const OPEN_TIMEOUT_MS = 5000;
+const READ_TIMEOUT_MS = 5000;
 
 /**
- * Reads a text file, giving up once past `maxBytes`, or when it does not
- * open in time (see CliIo.readTextFile).
+ * Reads a key file as UTF-8, giving up once past `maxBytes`, or when it is
+ * not read to its end in time (see CliIo.readTextFile).
  */
 async function readTextFile(path: string, maxBytes: number): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error("did not open in time"), { name: "TimedOut" })),
-      OPEN_TIMEOUT_MS,
-    );
-  });
-  const file = await Promise.race([Deno.open(path), timeout]).finally(() => clearTimeout(timer));
-  const chunks: Uint8Array[] = [];
-  try {
-    const buffer = new Uint8Array(16384);
+  let file: Deno.FsFile | undefined;
+  let late = false;
+  const read = async () => {
+    file = await Deno.open(path);
+    if (late) file.close(); // opened after the deadline: the read below fails at once
+    const bytes = new Uint8Array(maxBytes + 1);
     let total = 0;
     for (;;) {
-      const n = await file.read(buffer);
-      if (n === null) break;
+      const n = await file.read(bytes.subarray(total));
+      if (n === null) return bytes.subarray(0, total);
       total += n;
       if (total > maxBytes) {
         throw Object.assign(new Error(`larger than ${maxBytes} bytes`), { name: "TooLarge" });
       }
-      chunks.push(buffer.slice(0, n));
     }
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late = true;
+      reject(Object.assign(new Error("not read in time"), { name: "TimedOut" }));
+    }, READ_TIMEOUT_MS);
+  });
+  try {
+    return decodeKeyFile(await Promise.race([read(), deadline]));
   } finally {
-    file.close();
+    clearTimeout(timer);
+    try {
+      file?.close(); // also ends a read still waiting on a FIFO
+    } catch {
+      // closed already
+    }
   }
-  const decoder = new TextDecoder();
-  return chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join("") +
-    decoder.decode();
 }
 
 const io: CliIo = {

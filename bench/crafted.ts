@@ -368,6 +368,25 @@ export function craftedStreams(room: number = TICKET_ZLIB_BYTES): Record<string,
       lit.put(w, 256);
       return w.finish();
     })(),
+    // Found by the attack review: copies of 32 bytes at distance 2, each in 4 bits.
+    "32-byte copies at distance 2 up to 64 KiB": (() => {
+      const w = new StreamWriter();
+      w.bits(0, 1).bits(1, 2); // two literals to copy from, in a fixed block
+      FIXED_LITERALS.put(w, 97);
+      FIXED_LITERALS.put(w, 98);
+      FIXED_LITERALS.put(w, 256);
+      w.output.push(97, 98);
+      // Length 32 is symbol 272 (31 and 2 extra bits: 1); distance 2 is symbol 1.
+      const [lit, dist] = dynamicHeader(w, true, oneBit(272), [1, 1]);
+      while (w.output.length + 32 <= 65536) {
+        lit.put(w, 272);
+        w.bits(1, 2);
+        dist.put(w, 1);
+        for (let i = 0; i < 32; i++) w.output.push(w.output[w.output.length - 2]);
+      }
+      lit.put(w, 256);
+      return w.finish();
+    })(),
     "64 KiB of copies at distance 1": fill(new StreamWriter(), 0, (w) => bomb(w, 65536, 1)),
     "64 KiB of copies at distance 3": fill(new StreamWriter(), 0, (w) => bomb(w, 65536, 3)),
     "64 KiB of copies, then empty dynamic blocks": (() => {

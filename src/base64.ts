@@ -30,10 +30,11 @@ const ticket = alphabet(TICKET, "_");
 // natively, where a charCodeAt loop is slow in some runtimes.
 const asciiDecoder = new TextDecoder();
 const asciiEncoder = new TextEncoder();
-// Kept between calls, at a size that fits any ticket one issues; longer text
-// gets a buffer for the call alone, so that nothing large is kept.
+// Kept between calls, at a size that fits any ticket one issues (longer text
+// gets a buffer for the call alone, so that nothing large is kept), and
+// shared by every call here: the ticket's bytes, the one result that stays
+// in it, are read before anything else runs.
 const scratch = new Uint8Array(1024);
-const ticketScratch = new Uint8Array(1024);
 
 function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
   const { codes, pad } = a;
@@ -64,8 +65,8 @@ function encode(bytes: Uint8Array, length: number, a: Alphabet): string {
 }
 
 /**
- * Decodes `text`, returning fresh bytes, or with `reuse` a view of a buffer
- * the next such call overwrites: in V8 a fresh typed array over 64 bytes
+ * Decodes `text`, returning fresh bytes, or with `reuse` a view of the kept
+ * buffer, which the next call overwrites: in V8 a fresh typed array over 64 bytes
  * costs a microsecond or more.
  */
 function decode(
@@ -75,8 +76,7 @@ function decode(
   reuse: boolean,
 ): Uint8Array<ArrayBuffer> | null {
   let end = text.length;
-  const kept = reuse ? ticketScratch : scratch;
-  const chars = end <= kept.length ? kept : new Uint8Array(end);
+  const chars = end <= scratch.length ? scratch : new Uint8Array(end);
   const { read, written } = asciiEncoder.encodeInto(text, chars);
   if (read !== end || written !== end) return null; // not ASCII
   if (end % 4 === 0 && end > 0 && chars[end - 1] === a.pad) {
@@ -98,23 +98,18 @@ function decode(
     const v2 = values[chars[i + 2]], v3 = values[chars[i + 3]];
     if ((v0 | v1 | v2 | v3) < 0) return null;
     const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
-    out[o++] = n >> 16;
-    out[o++] = (n >> 8) & 255;
-    out[o++] = n & 255;
+    out[o++] = n >> 16; // a byte keeps the low 8 bits
+    out[o++] = n >> 8;
+    out[o++] = n;
   }
-  if (rest > 0) {
-    let n = 0;
-    for (let k = 0; k < rest; k++) {
-      const v = values[chars[i + k]];
-      if (v < 0) return null;
-      n = (n << 6) | v;
-    }
-    // 12 or 18 bits for 1 or 2 bytes: the 4 or 2 bits over must be zero.
-    const spare = rest === 2 ? 4 : 2;
-    if (n & ((1 << spare) - 1)) return null;
-    n >>= spare;
-    if (rest === 3) out[o++] = n >> 8;
-    out[o] = n & 255;
+  if (rest) {
+    // 2 or 3 characters for 1 or 2 bytes: the 4 or 2 bits over must be zero.
+    const v0 = values[chars[i]], v1 = values[chars[i + 1]];
+    const v2 = rest > 2 ? values[chars[i + 2]] : 0;
+    const n = (v0 << 18) | (v1 << 12) | (v2 << 6);
+    if ((v0 | v1 | v2) < 0 || n & (rest > 2 ? 0xff : 0xffff)) return null;
+    out[o] = n >> 16;
+    if (rest > 2) out[o + 1] = n >> 8;
   }
   return out;
 }
@@ -136,7 +131,8 @@ export function encodeTicketBase64(bytes: Uint8Array, length: number = bytes.len
 
 /**
  * Bytes of canonical ticket-alphabet text, with or without padding, or null.
- * The bytes are a view that the next call overwrites: read them at once.
+ * The bytes are a view that the next call of any function here overwrites:
+ * read them at once.
  */
 export function decodeTicketBase64(text: string): Uint8Array | null {
   return decode(text, ticket, true, true);

@@ -8,51 +8,28 @@
 // a fraction of the cost, and the output is still a standard stream for any
 // input, identical in every runtime.
 
-import { adler32, fixedLiteralLengths, LENGTH_BASE, LENGTH_EXTRA } from "./zlib_tables.ts";
+import { adler32, fixedLiteralLengths, LENGTH_BASE, reverse } from "./zlib_tables.ts";
 
 const MIN_MATCH = 3;
 const MAX_MATCH = 258;
 const HASH_SIZE = 256;
 const QUOTE = 0x22, COMMA = 0x2c;
 
-/** Bit-reversed fixed code of each literal/length symbol, and its length. */
-const litCode = new Uint16Array(288);
-const litBits = fixedLiteralLengths();
-{
-  // Canonical code assignment (RFC 1951 section 3.2.2), then reversal,
-  // because deflate packs Huffman codes starting from their top bit.
-  const next: Record<number, number> = { 7: 0, 8: 0x30, 9: 0x190 };
-  for (const [from, to] of [[256, 280], [0, 144], [280, 288], [144, 256]]) {
-    for (let s = from; s < to; s++) litCode[s] = reverse(next[litBits[s]]++, litBits[s]);
-  }
-}
+/**
+ * The fixed code (RFC 1951 section 3.2.6) of each literal/length symbol,
+ * bit-reversed as deflate packs it, and its length: `length << 16 | code`,
+ * one load a byte. Codes count up within a length from the first, which
+ * the lengths before fix: 0x30 for 0..143, 0x190 for 144..255, 0 for
+ * 256..279, 0xc0 for 280..287.
+ */
+const litEntry = Int32Array.from(
+  fixedLiteralLengths(),
+  (len, s) =>
+    reverse(s < 144 ? s + 48 : s < 256 ? s + 256 : s < 280 ? s - 256 : s - 88, len) | (len << 16),
+);
 
-/** Code and length of each literal in one entry (`length << 16 | code`): one load a byte. */
-const litEntry = Int32Array.from({ length: 257 }, (_, b) => litCode[b] | (litBits[b] << 16));
-
-/** Fixed distance codes: 5 bits, packed top bit first. */
+/** Fixed distance codes: 5 bits, bit-reversed. */
 const distCode = Uint8Array.from({ length: 30 }, (_, sym) => reverse(sym, 5));
-
-/** For each match length 3..258: its code followed by its extra bits, and their count. */
-const lengthCode = new Uint32Array(MAX_MATCH + 1);
-const lengthBits = new Uint8Array(MAX_MATCH + 1);
-for (let sym = 0; sym < 29; sym++) {
-  const top = sym === 28 ? 258 : LENGTH_BASE[sym] + (1 << LENGTH_EXTRA[sym]) - 1;
-  for (let len = LENGTH_BASE[sym]; len <= top; len++) {
-    const bits = litBits[257 + sym];
-    lengthCode[len] = litCode[257 + sym] | ((len - LENGTH_BASE[sym]) << bits);
-    lengthBits[len] = bits + LENGTH_EXTRA[sym];
-  }
-}
-
-function reverse(code: number, bits: number): number {
-  let r = 0;
-  for (let i = 0; i < bits; i++) {
-    r = (r << 1) | (code & 1);
-    code >>= 1;
-  }
-  return r;
-}
 
 // The latest quote or comma place for each hash of three bytes, reused
 // between calls: an entry counts only when stamped with this call's number.
@@ -106,8 +83,14 @@ export function deflateInto(input: Uint8Array, n: number, out: Uint8Array): numb
       stamp[h] = call;
     }
     if (bestLen >= MIN_MATCH) {
-      acc |= lengthCode[bestLen] << accBits;
-      accBits += lengthBits[bestLen];
+      // Length symbols: 0..7 for lengths 3..10, then four for each power of
+      // two, with two extra bits fewer than the power; 28 for 258 alone.
+      const x = bestLen - 3;
+      const extraBits = x < 8 || x > 254 ? 0 : 29 - Math.clz32(x);
+      const sym = x > 254 ? 28 : x < 8 ? x : 4 * extraBits + 4 + ((x >> extraBits) & 3);
+      const entry = litEntry[257 + sym];
+      acc |= ((entry & 0xffff) | ((bestLen - LENGTH_BASE[sym]) << (entry >>> 16))) << accBits;
+      accBits += (entry >>> 16) + extraBits;
       while (accBits >= 8) { // down to 7 bits: a distance takes up to 18
         out[pos++] = acc;
         acc >>>= 8;
@@ -115,13 +98,10 @@ export function deflateInto(input: Uint8Array, n: number, out: Uint8Array): numb
       }
       // Distance symbols: 0..3 for distances 1..4, then two for each power
       // of two, with one extra bit fewer than the power.
-      const x = bestDist - 1;
-      let sym = x, extra = 0;
-      if (x >= 4) {
-        extra = 30 - Math.clz32(x);
-        sym = 2 * extra + 2 + ((x >> extra) & 1);
-      }
-      acc |= (distCode[sym] | ((x & ((1 << extra) - 1)) << 5)) << accBits;
+      const d = bestDist - 1;
+      const extra = d < 4 ? 0 : 30 - Math.clz32(d);
+      acc |= (distCode[d < 4 ? d : 2 * extra + 2 + ((d >> extra) & 1)] |
+        ((d & ((1 << extra) - 1)) << 5)) << accBits;
       accBits += 5 + extra;
       i += bestLen;
     } else {
@@ -139,8 +119,7 @@ export function deflateInto(input: Uint8Array, n: number, out: Uint8Array): numb
       accBits -= 16;
     }
   }
-  acc |= litCode[256] << accBits; // end of block
-  accBits += litBits[256];
+  accBits += 7; // end of block: code 0000000
   for (; accBits > 0; accBits -= 8) {
     out[pos++] = acc;
     acc >>>= 8;

@@ -53,7 +53,7 @@ export function readTicket(userSig: unknown): TicketDocument {
   try {
     document = JSON.parse(json);
   } catch {
-    throw malformed("ticket document is not JSON");
+    // Not JSON at all: refused below, as no JSON object.
   }
   if (typeof document !== "object" || document === null || Array.isArray(document)) {
     throw malformed("ticket document is not a JSON object");

@@ -84,10 +84,6 @@ export class UserSigError extends Error {
 }
 
 /** Shorthand for the most common rejection. */
-export function malformed(message: string, cause?: unknown): UserSigError {
-  return new UserSigError(
-    "ERR_USERSIG_MALFORMED",
-    message,
-    cause === undefined ? undefined : { cause },
-  );
+export function malformed(message: string): UserSigError {
+  return new UserSigError("ERR_USERSIG_MALFORMED", message);
 }

@@ -9,7 +9,7 @@
 // and a code too long for its 9-bit table is read on a bit at a time, which
 // costs no more than the bits it takes.
 
-import { malformed, type UserSigError } from "./errors.ts";
+import { malformed } from "./errors.ts";
 import {
   adler32,
   DIST_BASE,
@@ -17,6 +17,7 @@ import {
   fixedLiteralLengths,
   LENGTH_BASE,
   LENGTH_EXTRA,
+  reverse,
 } from "./zlib_tables.ts";
 
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
@@ -41,8 +42,9 @@ const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2
 const COUNT = 512, LONG = COUNT + 16, NEXT = LONG + 1, SYMBOLS = NEXT + 16, RUNS = SYMBOLS + 288;
 const huffman = () => new Uint16Array(RUNS + 2 * 288);
 
-function fail(what: string): UserSigError {
-  return malformed(`ticket is not a valid zlib stream: ${what}`);
+/** Throws: the stream is refused for `what`. */
+function fail(what: string): never {
+  throw malformed(`ticket is not a valid zlib stream: ${what}`);
 }
 
 /** Empties the code lengths of `h`; returns where its runs end. */
@@ -65,13 +67,6 @@ function addRun(h: Uint16Array, k: number, from: number, to: number, len: number
   return k;
 }
 
-/** The first `len` bits of `code` (as a code, top bit first) in reverse order. */
-function reverse(code: number, len: number): number {
-  let r = 0;
-  for (; len > 0; len--, code >>= 1) r = (r << 1) | (code & 1);
-  return r;
-}
-
 /** The code after `code` (of `len` bits, both in reverse order). */
 function nextReversed(code: number, len: number): number {
   let bit = 1 << (len - 1);
@@ -89,10 +84,10 @@ function build(h: Uint16Array, k: number, single: boolean, name: string): void {
   let left = 1, max = 0;
   for (let len = 1; len < 16; len++) {
     left = (left << 1) - h[COUNT + len];
-    if (left < 0) throw fail("over-subscribed Huffman code");
+    if (left < 0) fail("over-subscribed Huffman code");
     if (h[COUNT + len]) max = len;
   }
-  if (left && !(single && max < 2)) throw fail(`incomplete ${name} code`);
+  if (left && !(single && max < 2)) fail(`incomplete ${name} code`);
   const bits = max < 9 ? max : 9, size = 1 << bits;
   h[COUNT] = bits;
   // The incomplete codes allowed have a table of one or two entries, and
@@ -177,7 +172,7 @@ function slow(h: Uint16Array, ahead: number, entry: number): number {
     j += count;
     first = (first + count) << 1;
   }
-  throw fail("invalid Huffman code");
+  fail("invalid Huffman code");
 }
 
 // The stream being read (one at a time: the reader never waits) and the
@@ -191,7 +186,7 @@ let out = new Uint8Array(1024), n: number, cap: number;
 /** The next `count` bits of the stream, as a number. */
 function bits(count: number): number {
   const value = peek(input, at) & ((1 << count) - 1);
-  if ((at += count) > input.length * 8) throw fail("truncated");
+  if ((at += count) > input.length * 8) fail("truncated");
   return value;
 }
 
@@ -200,7 +195,7 @@ function bits(count: number): number {
  * grows the space if short. Returns how many bytes fit now.
  */
 function room(need: number): number {
-  if (need > cap) throw fail(`inflates beyond ${cap} bytes`);
+  if (need > cap) fail(`inflates beyond ${cap} bytes`);
   if (need > out.length) {
     const grown = new Uint8Array(Math.min(cap, Math.max(need, out.length * 4)));
     grown.set(out);
@@ -221,7 +216,7 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
     // A literal/length code: 15 bits at most.
     if (pos - start > 10) {
       // Reading zeros past the end would end at the cap, at a cost; stop there.
-      if (pos > end) throw fail("truncated");
+      if (pos > end) fail("truncated");
       window = peek(data, start = pos);
     }
     let ahead = window >> (pos - start), entry = lit[ahead & litMask];
@@ -246,7 +241,7 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
     }
     if (sym === 256) break;
     sym -= 257;
-    if (sym > 28) throw fail("invalid length symbol");
+    if (sym > 28) fail("invalid length symbol");
     // The length's extra bits (5 at most) and a distance code (15 at most).
     if (pos - start > 5) window = peek(data, start = pos);
     const extra = LENGTH_EXTRA[sym];
@@ -257,12 +252,12 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
     if (!(entry & 15)) entry = slow(dist, ahead, entry);
     pos += extra + (entry & 15);
     sym = entry >> 4;
-    if (sym > 29) throw fail("invalid distance symbol");
+    if (sym > 29) fail("invalid distance symbol");
     // The distance's extra bits: 13 at most.
     if (pos - start > 12) window = peek(data, start = pos);
     const distance = DIST_BASE[sym] + ((window >> (pos - start)) & ((1 << DIST_EXTRA[sym]) - 1));
     pos += DIST_EXTRA[sym];
-    if (distance > written) throw fail("distance too far back");
+    if (distance > written) fail("distance too far back");
     if (written + length > limit) {
       limit = room(written + length);
       output = out;
@@ -278,13 +273,13 @@ function codes(lit: Uint16Array, dist: Uint16Array): void {
 function stored(): void {
   const data = input;
   let byte = (at + 7) >> 3; // the rest of the byte is padding
-  if (byte + 4 > data.length) throw fail("truncated");
+  if (byte + 4 > data.length) fail("truncated");
   const len = data[byte] | (data[byte + 1] << 8);
   if ((len ^ data[byte + 2] ^ (data[byte + 3] << 8)) !== 0xffff) {
-    throw fail("stored block length check");
+    fail("stored block length check");
   }
   byte += 4;
-  if (byte + len > data.length) throw fail("truncated");
+  if (byte + len > data.length) fail("truncated");
   room(n + len);
   // A byte at a time: a view of the input for set() would be an allocation.
   const output = out, stop = byte + len;
@@ -296,7 +291,7 @@ function stored(): void {
 
 function dynamic(): void {
   const nlen = bits(5) + 257, ndist = bits(5) + 1, ncode = bits(4) + 4;
-  if (nlen > 286 || ndist > 30) throw fail("too many length or distance codes");
+  if (nlen > 286 || ndist > 30) fail("too many length or distance codes");
   codeLengthLengths.fill(0);
   for (let i = 0; i < ncode; i++) codeLengthLengths[CODE_LENGTH_ORDER[i]] = bits(3);
   fromLengths(codeLengthCode, codeLengthLengths);
@@ -314,12 +309,12 @@ function dynamic(): void {
     pos += entry & 15;
     if (len > 15) {
       // 16: the previous length 3-6 times; 17: 3-10 zeros; 18: 11-138 zeros.
-      if (len === 16 && i === 0) throw fail("repeat with no previous length");
+      if (len === 16 && i === 0) fail("repeat with no previous length");
       const extra = len === 18 ? 7 : len - 14;
       end += (len === 18 ? 10 : 2) + ((ahead >> (entry & 15)) & ((1 << extra) - 1));
       pos += extra;
       len = len === 16 ? previous : 0;
-      if (end > total) throw fail("too many code lengths");
+      if (end > total) fail("too many code lengths");
     }
     previous = len;
     if (len) {
@@ -330,8 +325,8 @@ function dynamic(): void {
     i = end;
   }
   at = pos;
-  if (at > input.length * 8) throw fail("truncated");
-  if (!eob) throw fail("no end-of-block code");
+  if (at > input.length * 8) fail("truncated");
+  if (!eob) fail("no end-of-block code");
   build(litCode, kLit, true, "literal/length");
   build(distCode, kDist, true, "distance");
   codes(litCode, distCode);
@@ -346,10 +341,10 @@ function dynamic(): void {
  */
 export function zlibInflate(stream: Uint8Array, max: number, reuse = false): Uint8Array {
   const length = stream.length, cmf = stream[0], flg = stream[1];
-  if (length < 6) throw fail("too short");
-  if ((cmf & 15) !== 8 || cmf >> 4 > 7) throw fail("not deflate");
-  if (((cmf << 8) | flg) % 31) throw fail("header check");
-  if (flg & 0x20) throw fail("preset dictionary");
+  if (length < 6) fail("too short");
+  if ((cmf & 15) !== 8 || cmf >> 4 > 7) fail("not deflate");
+  if (((cmf << 8) | flg) % 31) fail("header check");
+  if (flg & 0x20) fail("preset dictionary");
   input = stream;
   at = 16;
   n = 0;
@@ -361,14 +356,14 @@ export function zlibInflate(stream: Uint8Array, max: number, reuse = false): Uin
     if (type === 0) stored();
     else if (type === 1) codes(fixedLit, fixedDist);
     else if (type === 2) dynamic();
-    else throw fail("invalid block type");
+    else fail("invalid block type");
   } while (!last);
   const p = (at + 7) >> 3;
-  if (p + 4 !== length) throw fail(p + 4 > length ? "truncated" : "data after the checksum");
+  if (p + 4 !== length) fail(p + 4 > length ? "truncated" : "data after the checksum");
   const check =
     ((stream[p] << 24) | (stream[p + 1] << 16) | (stream[p + 2] << 8) | stream[p + 3]) >>>
     0;
   const result = out.subarray(0, n);
-  if (check !== adler32(result)) throw fail("Adler-32 checksum mismatch");
+  if (check !== adler32(result)) fail("Adler-32 checksum mismatch");
   return reuse ? result : result.slice();
 }

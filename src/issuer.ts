@@ -21,17 +21,12 @@ export interface SignOptions {
   now?: Date | number;
 }
 
-function isCryptoKey(value: unknown): value is CryptoKey {
-  return typeof value === "object" && value !== null && "algorithm" in value &&
-    "usages" in value && "type" in value;
-}
-
 /** Web Crypto's `subtle`, or a TypeError that says how to get it. */
 export function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
   if (!s) {
     throw new TypeError(
-      "crypto.subtle is unavailable; in a browser the page must be a secure context (https or localhost)",
+      "crypto.subtle is unavailable; a page has it only over https or on localhost",
     );
   }
   return s;
@@ -56,29 +51,24 @@ export class TicketIssuer {
    */
   constructor(sdkAppId: number, secretKey: string | CryptoKey) {
     this.sdkAppId = checkSdkAppId(sdkAppId);
-    if (typeof secretKey === "string") {
-      if (secretKey.length === 0) throw new TypeError("secretKey must not be empty");
+    const s = subtle();
+    if (typeof secretKey === "string" && secretKey) {
       const raw = utf8(secretKey);
-      this.#key = subtle().importKey(
-        "raw",
-        raw,
-        { name: "HMAC", hash: "SHA-256" },
-        false,
-        ["sign", "verify"],
-      );
+      this.#key = s.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+        "verify",
+      ]);
       raw.fill(0); // importKey has copied it
-    } else if (isCryptoKey(secretKey)) {
-      const algorithm = secretKey.algorithm as HmacKeyAlgorithm;
-      if (algorithm.name !== "HMAC" || algorithm.hash?.name !== "SHA-256") {
-        throw new TypeError("secretKey must be an HMAC SHA-256 CryptoKey");
-      }
-      subtle();
-      this.#resolved = secretKey;
-      this.#key = Promise.resolve(secretKey);
+      this.#key.catch(() => {}); // a failure surfaces where the key is used
     } else {
-      throw new TypeError("secretKey must be a string or a CryptoKey");
+      // A CryptoKey of HMAC with SHA-256 (it may come from another realm, so
+      // it is known by its algorithm, not by instanceof).
+      const algorithm = (secretKey as CryptoKey | null)?.algorithm as HmacKeyAlgorithm | undefined;
+      if (algorithm?.name !== "HMAC" || algorithm.hash?.name !== "SHA-256") {
+        throw new TypeError("secretKey must be a non-empty string or an HMAC SHA-256 CryptoKey");
+      }
+      this.#key = Promise.resolve(this.#resolved = secretKey as CryptoKey);
     }
-    this.#key.catch(() => {});
   }
 
   /**

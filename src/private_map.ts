@@ -70,18 +70,19 @@ export function encodePrivateMap(map: PrivateMap): Uint8Array {
   const privileges = checkPrivilegeMap(map.privilegeMap, "map.privilegeMap");
   const accountType = integer("map.accountType", map.accountType, 0, U32_MAX);
 
+  // Big-endian throughout; the UserID (32 bytes at most) and the room (64)
+  // leave the high byte of their lengths 0. A byte written by hand costs
+  // less than a DataView, which V8 allocates as it does a typed array.
   const out = new Uint8Array(23 + account.length + (room ? 2 + room.length : 0));
-  const view = new DataView(out.buffer);
   out[0] = room ? 1 : 0;
-  view.setUint16(1, account.length);
+  out[2] = account.length;
   out.set(account, 3);
   let at = 3 + account.length;
   for (const field of [sdkAppId, roomId, expiresAt, privileges, accountType]) {
-    view.setUint32(at, field);
-    at += 4;
+    for (let shift = 24; shift >= 0; shift -= 8) out[at++] = field >>> shift;
   }
   if (room) {
-    view.setUint16(at, room.length);
+    out[at + 1] = room.length;
     out.set(room, at + 2);
   }
   return out;

@@ -1,5 +1,7 @@
 // This module is browser compatible.
 
+import { checkPrivilegeMap } from "./validate.ts";
+
 /**
  * The TRTC privilege bits of a PrivateMapKey. Combine them with `|`.
  *
@@ -36,11 +38,11 @@ export const Privilege: {
 /** The name of one {@link Privilege} bit or of `All`. */
 export type PrivilegeName = keyof typeof Privilege;
 
-const SINGLE = (Object.keys(Privilege) as PrivilegeName[]).filter((name) => name !== "All");
+/** The names, in bit order (`All` last). */
+const NAMES = Object.keys(Privilege) as PrivilegeName[];
 
-function fold(name: string): string {
-  return name.replace(/[-_\s]/g, "").toLowerCase();
-}
+/** A name as it matches: lower case, without `-`, `_` and spaces. */
+const fold = (name: string) => name.replace(/[-_\s]/g, "").toLowerCase();
 
 /**
  * Names the bits set in a privilege map, in bit order.
@@ -56,9 +58,9 @@ function fold(name: string): string {
  * ```
  */
 export function privilegeNames(privilegeMap: number): string[] {
-  const names: string[] = SINGLE.filter((name) => (privilegeMap & Privilege[name]) !== 0);
-  for (let bit = 8; bit < 32; bit++) {
-    if (Math.floor(privilegeMap / 2 ** bit) % 2 === 1) names.push(`bit${bit}`);
+  const names = [];
+  for (let bit = 0; bit < 32; bit++) {
+    if ((privilegeMap >>> bit) & 1) names.push(bit < 8 ? NAMES[bit] : `bit${bit}`);
   }
   return names;
 }
@@ -71,7 +73,8 @@ export function privilegeNames(privilegeMap: number): string[] {
  * @param input The privileges to grant.
  * @returns The bit map.
  * @throws {RangeError} For an unknown name or a number outside 0..4294967295.
- * @throws {TypeError} For any other kind of value.
+ * @throws {TypeError} For a number that is not an integer, or any other kind
+ * of value.
  *
  * @example Privileges from a request or a command line
  * ```ts
@@ -94,24 +97,15 @@ export function parsePrivileges(input: number | string | readonly string[]): num
   let map = 0;
   for (const raw of parts) {
     const part = raw.trim();
-    if (/^\d+$/.test(part)) {
-      map = (map | check(Number(part))) >>> 0;
-      continue;
+    const name = NAMES.find((n) => fold(n) === fold(part));
+    const bits = /^\d+$/.test(part) ? check(Number(part)) : name && Privilege[name];
+    if (bits === undefined) {
+      throw new RangeError(`unknown privilege "${part.slice(0, 40)}"; known: ${NAMES.join(", ")}`);
     }
-    const name = (Object.keys(Privilege) as PrivilegeName[]).find((n) => fold(n) === fold(part));
-    if (name === undefined) {
-      throw new RangeError(
-        `unknown privilege "${part.slice(0, 40)}"; known: ${Object.keys(Privilege).join(", ")}`,
-      );
-    }
-    map = (map | Privilege[name]) >>> 0;
+    map = (map | bits) >>> 0;
   }
   return map;
 }
 
-function check(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > 4294967295) {
-    throw new RangeError("a privilege map must be an integer from 0 to 4294967295");
-  }
-  return n;
-}
+/** A privilege map given as a number, checked as every other one is. */
+const check = (n: number) => checkPrivilegeMap(n, "privileges");

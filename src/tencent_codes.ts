@@ -38,6 +38,12 @@ export interface TencentCode {
   readonly check: string;
   /** The ticket the code is about, when it is about one. */
   readonly ticket?: TicketKind;
+  /**
+   * When Tencent answers with this code for one kind of that ticket alone:
+   * `"empty"`, no ticket at all (which gets only such codes), or `"v1"`, a
+   * v1 (ECDSA) ticket.
+   */
+  readonly shape?: "empty" | "v1";
   /** Our `UserSigError` codes for which Tencent answers with this code (for `ticket`). */
   readonly errors: readonly UserSigErrorCode[];
   /** Where the row comes from: a page of Tencent's documentation. */
@@ -116,6 +122,7 @@ export const TENCENT_CODES: readonly TencentCode[] = [
     cause: "no ticket was sent: the app passed an empty string where the UserSig goes",
     check: INSPECT,
     ticket: "UserSig",
+    shape: "empty",
     errors: UNREADABLE,
     source: IM,
   },
@@ -186,6 +193,7 @@ export const TENCENT_CODES: readonly TencentCode[] = [
       "request sent to the wrong region; inspect shows the ticket's format",
     check: INSPECT,
     ticket: "UserSig",
+    shape: "v1",
     errors: ["ERR_USERSIG_UNSUPPORTED_VERSION"],
     source: IM,
   },
@@ -212,8 +220,7 @@ export const TENCENT_CODES: readonly TencentCode[] = [
     code: 70052,
     origin: "IM server / REST API",
     meaning: "the UserSig has been invalidated",
-    cause: "the ticket was invalidated on Tencent's side (for example after a forced logout); " +
-      "issue a new one",
+    cause: "the ticket was invalidated on Tencent's side; issue a new one",
     check: VERIFY,
     errors: [],
     source: IM,
@@ -265,17 +272,22 @@ export const TENCENT_CODES: readonly TencentCode[] = [
     cause: "the app called login without a ticket",
     check: INSPECT,
     ticket: "UserSig",
+    shape: "empty",
     errors: UNREADABLE,
     source: WEB_CHAT,
   },
+  // "incorrect", with the advice to check whether it is empty: Tencent's own
+  // words for -3320 (https://trtc.io/document/73432, error handling).
   {
     code: -3320,
     origin: "TRTC native",
     name: "ERR_TRTC_INVALID_USER_SIG",
-    meaning: "the room entry parameter userSig is empty or invalid",
+    meaning: "the room entry parameter userSig is incorrect; Tencent's advice: check whether it " +
+      "is empty",
     cause: "TRTCParams.userSig is empty: no ticket was passed to enterRoom",
     check: INSPECT,
     ticket: "UserSig",
+    shape: "empty",
     errors: UNREADABLE,
     source: TRTC,
   },
@@ -390,14 +402,17 @@ export function tencentCode(code: number): TencentCode | undefined {
 /**
  * The codes Tencent answers for a ticket that we reject with `error`: what
  * the IM server, the SDKs and TRTC would say about the same ticket. A
- * PrivateMapKey is checked by TRTC alone, with codes of its own.
+ * PrivateMapKey is checked by TRTC alone, with codes of its own. An empty
+ * ticket has codes of its own too, and a v1 ticket one more.
  *
  * @param error One of our `UserSigError` codes.
  * @param ticket Which ticket was rejected; default `"UserSig"`.
+ * @param shape `"empty"` when no ticket was given at all, `"v1"` for a v1
+ * (ECDSA) ticket; otherwise leave it out.
  * @returns Tencent's rows for it, in table order; empty when Tencent has no
  * code for it (a ticket issued in the future, an unexpected userbuf).
  *
- * @example A forged UserSig and an expired PrivateMapKey
+ * @example A forged UserSig, an expired PrivateMapKey, no UserSig at all
  * ```ts
  * import { tencentCodesFor } from "./tencent_codes.ts";
  *
@@ -405,11 +420,17 @@ export function tencentCode(code: number): TencentCode | undefined {
  * console.assert(forged.includes(70009) && forged.includes(-100018));
  * const late = tencentCodesFor("ERR_USERSIG_EXPIRED", "PrivateMapKey").map((row) => row.code);
  * console.assert(late.includes(-100006) && !late.includes(70001));
+ * const none = tencentCodesFor("ERR_USERSIG_MALFORMED", "UserSig", "empty").map((row) => row.code);
+ * console.assert(none.join() === "70002,2003,-3320");
  * ```
  */
 export function tencentCodesFor(
   error: UserSigErrorCode,
   ticket: TicketKind = "UserSig",
+  shape?: "empty" | "v1",
 ): TencentCode[] {
-  return TENCENT_CODES.filter((row) => row.ticket === ticket && row.errors.includes(error));
+  return TENCENT_CODES.filter((row) =>
+    row.ticket === ticket && row.errors.includes(error) &&
+    (row.shape === shape || (row.shape === undefined && shape !== "empty"))
+  );
 }

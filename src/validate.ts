@@ -70,7 +70,8 @@ export function checkSdkAppId(value: unknown): number {
   return integer("sdkAppId", value, 1, U32_MAX);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A lone surrogate: with the `u` flag a pair reads as one code point, which this does not match. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /**
  * Whether `text` is well-formed Unicode. A lone surrogate has no UTF-8 form
@@ -208,7 +209,7 @@ export function unixSeconds(now: Date | number | undefined): number {
     : now instanceof Date
     ? now.getTime() / 1000
     : now;
-  if (typeof seconds !== "number" || !Number.isFinite(seconds)) {
+  if (!Number.isFinite(seconds)) {
     throw new TypeError("now must be a valid Date or a number of unix seconds");
   }
   return integer("now", Math.floor(seconds), 0, U32_MAX);
@@ -217,8 +218,8 @@ export function unixSeconds(now: Date | number | undefined): number {
 /** Checks a clock skew in seconds (non-negative), 300 by default. */
 export function checkClockSkew(value: unknown): number {
   if (value === undefined) return 300;
-  if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+  if (!Number.isFinite(value) || (value as number) < 0) {
     throw new RangeError("clockSkew must be a finite number of seconds, 0 or more");
   }
-  return value;
+  return value as number;
 }

@@ -31,6 +31,17 @@ export function fixedLiteralLengths(): Uint8Array {
   return Uint8Array.from({ length: 288 }, (_, s) => (s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8));
 }
 
+/**
+ * The first `len` bits of `code` (a Huffman code, top bit first) in reverse
+ * order: deflate packs codes from their top bit, and both sides index them
+ * in the order the bits arrive.
+ */
+export function reverse(code: number, len: number): number {
+  let r = 0;
+  for (; len > 0; len--, code >>= 1) r = (r << 1) | (code & 1);
+  return r;
+}
+
 /** Adler-32 (RFC 1950) of the first `n` bytes. */
 export function adler32(bytes: Uint8Array, n: number = bytes.length): number {
   let a = 1, b = 0;

@@ -165,6 +165,19 @@ test("the constructor names a bad sdkAppId or key, and never echoes the key", ()
   assertThrows(() => new TLSSigAPIv2(APP, null as unknown as string), TypeError, "secretKey");
 });
 
+test("the constructor says what a key must be, whatever it was given instead", async () => {
+  // An HMAC SHA-1 key is refused above, with the same message.
+  const aes = await crypto.subtle.generateKey({ name: "AES-GCM", length: 128 }, false, ["encrypt"]);
+  const lookalike = { algorithm: { name: "HMAC" }, type: "secret", usages: ["sign"] };
+  for (const bad of ["", 42, null, undefined, {}, lookalike, aes]) {
+    assertThrows(
+      () => new TLSSigAPIv2(APP, bad as string),
+      TypeError,
+      "secretKey must be a non-empty string or an HMAC SHA-256 CryptoKey",
+    );
+  }
+});
+
 test("gen*() name every bad argument with a TypeError or RangeError", async () => {
   const cases: [() => Promise<unknown>, ErrorConstructor, string][] = [
     [() => api.genUserSig("", 600), RangeError, "userId is empty"],

@@ -12,7 +12,8 @@ import { TLSSigAPIv2 } from "../mod.ts";
 import { servePage } from "../examples/browser/server.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
-import { V2_VECTORS } from "./tickets.ts";
+import { signTicket, V2_VECTORS } from "./tickets.ts";
+import v1 from "./vectors/legacy-v1.json" with { type: "json" };
 
 const NODE_ONLY: TestOptions = {
   runtimes: ["node"],
@@ -551,6 +552,139 @@ test(
       await browser.close();
       await server.close();
     }
+  },
+  NODE_ONLY,
+);
+
+test(
+  "browser page's masked key follows an IME after a Backspace that changed nothing, and refuses autofill into bullets",
+  async () => {
+    await withPage({}, async ({ page, secrets }) => {
+      secrets.push("secretZ", "abcXY", "autofilled", "replaced");
+      const key = page.locator("#gen-key");
+      const cdp = await page.context().newCDPSession(page);
+      const compose = async (text: string) => {
+        await cdp.send("Input.imeSetComposition", {
+          text: text.toLowerCase(),
+          selectionStart: text.length,
+          selectionEnd: text.length,
+        });
+        await cdp.send("Input.insertText", { text });
+      };
+      const generated = async (user: string) => {
+        await page.locator("#gen-app").fill("1400000000");
+        await page.locator("#gen-user").fill(user);
+        await page.getByRole("button", { name: "Generate" }).click();
+        await page.locator("#gen-status").getByText("Generated.").waitFor();
+        return await page.locator("#gen-ticket").inputValue();
+      };
+      // Backspace at the start changes nothing: Chromium fires beforeinput but no input.
+      await key.pressSequentially("secret");
+      await key.press("Home");
+      await key.press("Backspace");
+      await key.press("End");
+      await compose("Z");
+      assertEquals(await key.inputValue(), "•".repeat(7));
+      await new TLSSigAPIv2(1400000000, "secretZ").verifyUserSig(await generated("ime"), "ime");
+
+      // A composition in the middle of typing.
+      await key.fill("");
+      await key.pressSequentially("abc");
+      await compose("XY");
+      await new TLSSigAPIv2(1400000000, "abcXY").verifyUserSig(await generated("ime2"), "ime2");
+
+      // A value set without an edit event (autofill, an extension): taken whole
+      // into an empty field; into bullets, where it cannot be told apart, refused.
+      await key.fill("");
+      const setValue = (text: string, append = false) =>
+        key.evaluate((input: HTMLInputElement, [text, append]) => {
+          input.value = append ? input.value + text : text;
+          input.dispatchEvent(new Event("input"));
+        }, [text, append] as const);
+      await setValue("autofilled");
+      assertEquals(await key.inputValue(), "•".repeat(10));
+      await new TLSSigAPIv2(1400000000, "autofilled").verifyUserSig(await generated("af"), "af");
+      await setValue("X", true);
+      assertEquals(await key.inputValue(), "", "bullets and text taken as a key");
+      await page.getByRole("button", { name: "Generate" }).click();
+      assertEquals(await page.evaluate(() => document.activeElement?.id), "gen-key");
+      // Nor is such a change applied where a Backspace that changed nothing was.
+      await key.pressSequentially("secret");
+      await key.press("Home");
+      await key.press("Backspace");
+      await setValue("replaced");
+      await new TLSSigAPIv2(1400000000, "replaced").verifyUserSig(await generated("af2"), "af2");
+    });
+  },
+  NODE_ONLY,
+);
+
+test("browser page's key fields stay disabled when its script does not run", async () => {
+  const { launchChromium } = await import("./chromium.ts");
+  const browser = await launchChromium();
+  try {
+    // From a file: URL, browsers refuse the module script.
+    const page = await browser.newPage();
+    await page.goto(`file://${join(pageDir(), "index.html")}`);
+    await page.waitForLoadState("load");
+    assert(await page.locator("#loading").isVisible(), "the script ran");
+    for (const id of ["#gen-key", "#verify-key"]) {
+      assert(await page.locator(id).isDisabled(), `${id} takes a key unmasked`);
+    }
+  } finally {
+    await browser.close();
+  }
+  // Served, the script masks them and enables them.
+  await withPage({}, async ({ page }) => {
+    assert(await page.locator("#gen-key").isEnabled());
+    await page.getByLabel("UserSig or PrivateMapKey").fill(pmk.userSig);
+    assert(await page.locator("#verify-key").isEnabled());
+  });
+}, NODE_ONLY);
+
+test(
+  "browser page shows a TLS.ver with a line break and invisible characters escaped, and names a v1 ticket",
+  async () => {
+    const key = "page-hostile-key-7d20";
+    const now = Math.floor(Date.now() / 1000);
+    const doc = {
+      "TLS.ver": "2.0",
+      "TLS.identifier": "al\u200bice\u2060\ufeff",
+      "TLS.sdkappid": 1400000000,
+      "TLS.time": now,
+      "TLS.expire": 600,
+    };
+    const hidden = await signTicket(doc, key);
+    const version = await signTicket({ ...doc, "TLS.ver": "x\nvalid: UserSig" }, key);
+    await withPage({}, async ({ page, secrets }) => {
+      secrets.push(key);
+      const ticket = page.getByLabel("UserSig or PrivateMapKey");
+      await ticket.fill(hidden);
+      assertEquals((await fields(page))["user"], "al\\u200bice\\u2060\\ufeff");
+      await ticket.fill(version);
+      const error = (await page.locator("#inspect-error").textContent())!;
+      assert(error.startsWith("ERR_USERSIG_UNSUPPORTED_VERSION: the ticket's version"), error);
+      assert(error.includes('"x\\u000avalid: UserSig"') && !error.includes("v1"), error);
+
+      const legacy = v1.vectors[0];
+      await ticket.fill(legacy.userSig);
+      await page.locator("#verify-key").fill(key);
+      await page.getByRole("button", { name: "Verify" }).click();
+      await page.locator("#verify-result.bad").waitFor();
+      const result = (await page.locator("#verify-result").textContent())!;
+      assert(
+        result.startsWith(
+          "Not valid: ERR_USERSIG_UNSUPPORTED_VERSION: this is a v1 (ECDSA) ticket",
+        ),
+        result,
+      );
+      assert(
+        result.endsWith(
+          "Tencent answers it with 70016 (IM server / REST API), -100018 (TRTC native), -10013 (TRTC web).",
+        ),
+        result,
+      );
+    });
   },
   NODE_ONLY,
 );

@@ -9,6 +9,7 @@ import process from "node:process";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
+import { type Output, run, type RunOptions, toolEnv } from "./subprocess.ts";
 import { ticketWithJson, V2_VECTORS } from "./tickets.ts";
 import v1 from "./vectors/legacy-v1.json" with { type: "json" };
 
@@ -23,66 +24,24 @@ const vector = (name: string) => V2_VECTORS.find((v) => v.name === name)!;
 const pmk = vector("privatemapkey-numeric-room-official-node");
 const official = vector("usersig-official-node");
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function environment(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { NO_COLOR: "1" };
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && name !== "TENCENT_SECRET_KEY") env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
-interface RunOptions {
-  env?: Record<string, string>;
-  input?: string;
-  /** Kills the child after this long (its exit status is then null). */
-  timeoutMs?: number;
-}
-
-function run(
-  command: string,
-  args: string[],
-  { env = {}, input = "", timeoutMs = 60_000 }: RunOptions = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: process.cwd(), env: environment(env) });
-    let stdout = "", stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on("error", () => {}); // a child may exit before reading its input
-    child.stdin.end(input);
-  });
-}
-
 const deno = () => join(process.cwd(), "node_modules", ".bin", "deno");
 
 /** `deno run --allow-read --allow-env cli.ts …args`, the key not set unless given. */
-function usersig(args: string[], options: RunOptions = {}): Promise<Run> {
+function usersig(args: string[], options: RunOptions = {}): Promise<Output> {
   return run(deno(), ["run", "--allow-read", "--allow-env", "cli.ts", ...args], options);
 }
 
 const withKey = { env: { TENCENT_SECRET_KEY: KEY } };
 
 /** What every run must satisfy: no stack trace, no key, no whole ticket in stderr. */
-function clean(r: Run, ...secrets: string[]): void {
+function clean(r: Output, ...secrets: string[]): void {
   assert(!/^\s+at /m.test(r.stderr), `stack trace in stderr: ${r.stderr}`);
   for (const secret of [KEY, ...secrets]) {
     assert(!r.stderr.includes(secret), `stderr repeats a secret or ticket: ${r.stderr}`);
   }
 }
 
-function expectExit(r: Run, code: number, what: string): void {
+function expectExit(r: Output, code: number, what: string): void {
   assertEquals(r.code, code, `${what}: exit status (stderr: ${r.stderr.trim()})`);
 }
 
@@ -151,7 +110,7 @@ test("usersig gen prompts on a terminal without echoing the key", async () => {
   const shown = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
     const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
       cwd: process.cwd(),
-      env: environment({}),
+      env: toolEnv(),
     });
     let out = "", typed = false;
     child.stdout.on("data", (d) => {

@@ -14,7 +14,7 @@ import {
   parseDuration,
   printable,
 } from "../src/cli/format.ts";
-import { collectSecret, readSecretKey } from "../src/cli/key.ts";
+import { collectSecret, decodeKeyFile, readSecretKey } from "../src/cli/key.ts";
 import { type CliIo, runCli } from "../src/cli/main.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
@@ -347,14 +347,15 @@ test("readSecretKey() refuses a key of more than one line, such as a .env file, 
   assertEquals(await readSecretKey("k", fakeIo({ files: { k: "\n key \r\n\n" } })), "key");
 });
 
-test("readSecretKey() says a key file that does not open in time may be a FIFO nobody writes to", async () => {
+test("readSecretKey() says a key file not read to its end in time may be a FIFO nobody writes to or closes", async () => {
   const io = fakeIo();
   io.readTextFile = () => Promise.reject(Object.assign(new Error("late"), { name: "TimedOut" }));
-  await assertRejects(
+  const error = await assertRejects(
     () => readSecretKey("/tmp/fifo-S3CRET", io),
     UsageError,
-    "did not open within seconds: a FIFO that nobody writes to?",
+    "not read to its end within seconds: a FIFO that nobody writes to? Or that is never closed?",
   );
+  assert(!error.message.includes("S3CRET"), error.message);
 });
 
 test("runCli() gen and verify round-trip with a fixed clock", async () => {
@@ -471,6 +472,7 @@ test("runCli() usage errors exit 2 without asking for the key", async () => {
       ["privatemapkey", "--sdkappid", "1", "--user", "a", "--room", "1", "--privileges", "Fly"],
       ["privatemapkey", "--sdkappid", "1", "--user", "a", "--room", "1"],
       ["verify", "--sdkappid", "1", "--user", "a"],
+      ["verify", "--sdkappid", "0", "--user", "a", pmk.userSig],
       ["inspect"],
       ["inspect", "a", "b"],
       ["launch"],
@@ -740,12 +742,16 @@ test("runCli() inspect warns of a string room TRTC refuses", async () => {
   assert(io.out.includes("TRTC refuses it with error -100014"), io.out);
 });
 
-/** Every character that may not reach a terminal raw: C0 but the line feed, DEL, C1, bidi, separators. */
-// deno-lint-ignore no-control-regex
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+/**
+ * Every character that may not reach a terminal raw: controls but the line
+ * feed (C0, DEL, C1), format characters (bidi marks, zero-width and tag
+ * characters, the BOM, the soft hyphen), line and paragraph separators.
+ */
+const RAW = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 test("runCli() never writes a control, C1 or bidi character from a hostile field, in any command or mode", async () => {
-  const hostile = "\u009b2J\u001b]52;c;aGk=\u0007\u001b[31m\u202e\u2066x\r\n\u2028";
+  const hostile = "\u009b2J\u001b]52;c;aGk=\u0007\u001b[31m\u202e\u2066x\r\n\u2028" +
+    "\u200b\u2060\ufeff\u00ad\u{e0041}";
   const api = new TLSSigAPIv2(1400000000, KEY);
   const v1 = (field: string) =>
     ticketWithJson(JSON.stringify({
@@ -836,4 +842,264 @@ test("runCli() privatemapkey never echoes a bad --privileges value", async () =>
     );
     assert(!io.err.includes("S3CRET") && !io.err.includes("4294967296"), io.err);
   }
+});
+
+test("printable() escapes invisible format characters, tag characters by their two units", () => {
+  assertEquals(printable("al\u200bice\u2060\ufeff"), "al\\u200bice\\u2060\\ufeff");
+  assertEquals(
+    printable("\u00ad\u200c\u200d\u2061\u2062\u2063\u2064\u180e"),
+    "\\u00ad\\u200c\\u200d\\u2061\\u2062\\u2063\\u2064\\u180e",
+  );
+  assertEquals(printable("a\u{e0041}\u{e007f}b"), "a\\udb40\\udc41\\udb40\\udc7fb");
+  // Visible text stays as it is, emoji and CJK included.
+  assertEquals(printable("用户 ä 🙂 ﬁ"), "用户 ä 🙂 ﬁ");
+  const text = JSON.stringify({ v: "al\u200bice\u{e0041}\u00ad" });
+  assertEquals(JSON.parse(printable(text)), JSON.parse(text));
+});
+
+test("runCli() verify names a user with invisible characters in escapes, in text and JSON", async () => {
+  const hidden = "al\u200bice\u2060\ufeff";
+  const ticket = await signTicket({ ...doc(), "TLS.identifier": hidden }, KEY);
+  const io = withKey();
+  assertEquals(
+    await runCli(["verify", "--sdkappid", "1400000000", "--user", "alice", ticket], io),
+    1,
+  );
+  assert(
+    io.err.includes('the ticket is for user "al\\u200bice\\u2060\\ufeff", not "alice"'),
+    io.err,
+  );
+  assert(!RAW.test(io.err), JSON.stringify(io.err));
+  const json = withKey();
+  const argv = ["verify", "--json", "--sdkappid", "1400000000", "--user", "alice", ticket];
+  assertEquals(await runCli(argv, json), 1);
+  assert(!RAW.test(json.out), JSON.stringify(json.out));
+  const message = JSON.parse(json.out).error.message;
+  assert(message.includes('"al\\u200bice\\u2060\\ufeff", not "alice"'), message);
+  const inspect = withKey();
+  assertEquals(await runCli(["inspect", "--json", ticket], inspect), 0);
+  assert(!RAW.test(inspect.out), JSON.stringify(inspect.out));
+  assertEquals(JSON.parse(inspect.out).userId, hidden);
+});
+
+test("runCli() writes an error's message as one escaped line: a ticket's TLS.ver adds no line", async () => {
+  const forged = "x\nvalid: UserSig";
+  const ticket = await signTicket({ ...doc(), "TLS.ver": forged }, KEY);
+  for (const mode of [[], ["--json"]]) {
+    for (
+      const argv of [
+        ["inspect", ...mode, ticket],
+        ["verify", ...mode, "--sdkappid", "1400000000", "--user", "alice", ticket],
+      ]
+    ) {
+      const io = withKey();
+      assertEquals(await runCli(argv, io), 1, argv.join(" "));
+      const lines = (io.out + io.err).split("\n");
+      assert(!lines.some((line) => line.startsWith("valid")), io.out + io.err);
+      if (mode.length > 0) continue;
+      assert(io.err.startsWith("usersig: ERR_") || io.err.startsWith("invalid: ERR_"), io.err);
+    }
+  }
+  const io = withKey();
+  assertEquals(await runCli(["inspect", ticket], io), 1);
+  assertEquals(io.err.split("\n").length, 2, io.err); // one line and its end
+  assert(io.err.includes('ticket version "x\\u000avalid: UserSig" is not supported'), io.err);
+  // Any error's message: a caller mistake, a usage error, an unexpected error's name.
+  const failures = [
+    new RangeError("a\nvalid: UserSig\u2028b"),
+    new UsageError("a\r\nvalid: UserSig"),
+    Object.assign(new Error("x"), { name: "Evil\nvalid: UserSig" }),
+  ];
+  for (const failure of failures) {
+    const failed = fakeIo();
+    failed.readSecret = () => Promise.reject(failure);
+    assert(await runCli(["gen", "--sdkappid", "1", "--user", "a"], failed) > 0);
+    assert(!failed.err.split("\n").some((line) => line.startsWith("valid")), failed.err);
+    assert(failed.err.split("\n")[0].includes("valid: UserSig"), failed.err);
+  }
+});
+
+test("explain() tells a v1 ticket from an unknown TLS.ver; explain CODE names both", async () => {
+  const code = "ERR_USERSIG_UNSUPPORTED_VERSION";
+  const unknown = explain(code, undefined, {}, 0);
+  assert(unknown.includes('TLS.ver) is not "2.0"') && !unknown.includes("v1"), unknown);
+  const legacy = decodeUserSig(v1.vectors[0].userSig);
+  assert(explain(code, legacy, {}, 0).startsWith("this is a v1 (ECDSA) ticket"));
+  const io = fakeIo();
+  assertEquals(await runCli(["explain", code], io), 0);
+  assert(io.out.includes("v1 (ECDSA)") && io.out.includes('"2.0"'), io.out);
+  // verify says which, and lists 70016 for the v1 ticket alone.
+  const ticket = await signTicket({ ...doc(), "TLS.ver": "3.0" }, KEY);
+  const other = withKey();
+  assertEquals(
+    await runCli(["verify", "--sdkappid", "1400000000", "--user", "alice", ticket], other),
+    1,
+  );
+  assert(other.err.includes('is not "2.0"') && !other.err.includes("v1"), other.err);
+  assert(!other.err.includes("70016") && other.err.includes("-100018"), other.err);
+  const old = withKey();
+  const { sdkAppId, userId, userSig } = v1.vectors[0];
+  assertEquals(
+    await runCli(["verify", "--sdkappid", String(sdkAppId), "--user", userId, userSig], old),
+    1,
+  );
+  assert(old.err.includes("v1 (ECDSA)") && old.err.includes("70016"), old.err);
+});
+
+test("runCli() verify lists Tencent's empty-ticket codes for an empty ticket alone", async () => {
+  const empty = withKey();
+  assertEquals(
+    await runCli(["verify", "--sdkappid", "1400000000", "--user", "alice", ""], empty),
+    1,
+  );
+  assertEquals(empty.prompts, 0);
+  assert(empty.err.startsWith("invalid: ERR_USERSIG_MALFORMED: the ticket is empty\n"), empty.err);
+  assert(
+    empty.err.includes(
+      "Tencent answers it with 70002 (IM server / REST API), 2003 (Web Chat SDK), -3320 (TRTC native);",
+    ),
+    empty.err,
+  );
+  const json = withKey();
+  assertEquals(await runCli(["verify", "--json", "--sdkappid", "1", "--user", "a", " "], json), 1);
+  assertEquals(
+    JSON.parse(json.out).error.tencentCodes.map((c: { code: number }) => c.code),
+    [70002, 2003, -3320],
+  );
+  const garbage = withKey();
+  const argv = ["verify", "--sdkappid", "1400000000", "--user", "alice", "eJyr" + "A".repeat(80)];
+  assertEquals(await runCli(argv, garbage), 1);
+  for (const code of ["70002", "2003 ", "-3320", "70016"]) {
+    assert(!garbage.err.includes(code), `${code} in ${garbage.err}`);
+  }
+  assert(garbage.err.includes("70003"), garbage.err);
+});
+
+test("readSecretKey() refuses control, format and replacement characters in a key, not saying it", async () => {
+  const keys = [
+    "S3CRET\u0000tail",
+    "S3CRET\u001b[2J",
+    "S3CRET\ufffdtail",
+    "S3CRET\u200btail",
+    "S3CRET\ttail",
+    "S3CRET\u007f",
+  ];
+  for (const key of keys) {
+    for (
+      const io of [fakeIo({ files: { k: key } }), fakeIo({ env: { TENCENT_SECRET_KEY: key } })]
+    ) {
+      const error = await assertRejects(
+        () => readSecretKey(io.env("TENCENT_SECRET_KEY") ? undefined : "k", io),
+        UsageError,
+      );
+      assert(
+        /has (a control|an invisible|a replacement) character/.test(error.message),
+        error.message,
+      );
+      assert(!error.message.includes("S3CRET") && !RAW.test(error.message), error.message);
+    }
+  }
+  // A UTF-16 file read as UTF-8 (no byte order mark): NULs between the characters.
+  const utf16 = await assertRejects(
+    () => readSecretKey("k", fakeIo({ files: { k: "k\u0000e\u0000y\u0000" } })),
+    UsageError,
+    "UTF-16",
+  );
+  assert(!utf16.message.includes("k\u0000"), utf16.message);
+  // Spaces inside a key, and non-ASCII letters, are no control characters.
+  assertEquals(await readSecretKey("k", fakeIo({ files: { k: "clé secrète\n" } })), "clé secrète");
+});
+
+test("decodeKeyFile() decodes UTF-8 strictly and refuses UTF-16, naming the problem", () => {
+  const bytes = (...b: number[]) => Uint8Array.from(b);
+  assertEquals(decodeKeyFile(new TextEncoder().encode("key\n")), "key\n");
+  assertEquals(decodeKeyFile(bytes(0xef, 0xbb, 0xbf, 0x6b)), "k"); // a UTF-8 BOM is dropped
+  for (
+    const [input, name] of [
+      [bytes(0xff, 0xfe, 0x6b, 0x00, 0x65, 0x00), "Utf16"],
+      [bytes(0xfe, 0xff, 0x00, 0x6b, 0x00, 0x65), "Utf16"],
+      [bytes(0x6b, 0xff, 0x65), "NotUtf8"],
+      [bytes(0x6b, 0xc3), "NotUtf8"], // cut in a character
+      [bytes(0xed, 0xa0, 0x80), "NotUtf8"], // a surrogate's bytes
+    ] as const
+  ) {
+    const error = assertThrows(() => decodeKeyFile(input), Error);
+    assertEquals(error.name, name, String(input));
+  }
+});
+
+test("readSecretKey() explains a key file that is UTF-16, not UTF-8, or that Deno will not open", async () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ name: "Utf16" }, "it is UTF-16"],
+    [{ name: "NotUtf8" }, "it is not UTF-8 text"],
+    [
+      { name: "NotCapable", message: 'Requires read access to "/k", run again with --allow-read' },
+      "(run deno with --allow-read)",
+    ],
+    [
+      {
+        name: "NotCapable",
+        message: 'Requires all access to "/dev/stdin", run again with the --allow-all flag',
+      },
+      "Deno opens this file only with --allow-all, as it does /dev/stdin",
+    ],
+  ];
+  for (const [fields, message] of cases) {
+    const io = fakeIo();
+    io.readTextFile = () => Promise.reject(Object.assign(new Error(fields.message ?? "x"), fields));
+    const error = await assertRejects(() => readSecretKey("/dev/stdin", io), UsageError, message);
+    assert(!error.message.includes("/dev/stdin") || message.includes("/dev"), error.message);
+  }
+});
+
+test("parseArgs() echoes an unknown option only when it looks like an option's name", () => {
+  const spec = { values: [], flags: [] };
+  assertThrows(() => parseArgs(["--colour"], spec), UsageError, "unknown option --colour");
+  assertThrows(() => parseArgs(["--dry-run2=1"], spec), UsageError, "unknown option --dry-run2");
+  for (const arg of ["--" + "S3CRETk3y".repeat(5), "--S3CRET/key+", "--S3CRET key", "-S3CRET."]) {
+    const error = assertThrows(() => parseArgs([arg], spec), UsageError, "unknown option");
+    assert(!error.message.includes("S3CRET"), error.message);
+  }
+});
+
+test("runCli() nits: explain of any unknown number exits 1, --version takes no argument", async () => {
+  for (const code of ["9999999999", "123456789012345678901234567890", "-0"]) {
+    const io = fakeIo();
+    assertEquals(await runCli(["explain", code], io), 1, code);
+    assert(io.err.includes("is not a code this table knows"), io.err);
+  }
+  for (const argv of [["--version", "extra"], ["-V", "S3CRET"], ["--version", "--json"]]) {
+    const io = fakeIo();
+    assertEquals(await runCli(argv, io), 2, argv.join(" "));
+    assert(!(io.out + io.err).includes("S3CRET") && !io.out.includes("usersig 0"), io.out);
+  }
+});
+
+test("runCli() gen and privatemapkey name --expire when it reaches past 2106", async () => {
+  for (
+    const argv of [
+      "gen --sdkappid 1 --user a --expire 4294967295".split(" "),
+      "privatemapkey --sdkappid 1 --user a --room 1 --privileges 1 --expire 4294967295".split(" "),
+    ]
+  ) {
+    const io = fakeIo({ typed: "typed-key" });
+    assertEquals(await runCli(argv, io), 2);
+    assertEquals(io.prompts, 0);
+    assert(io.err.startsWith("usersig: error: --expire "), io.err);
+    assert(io.err.includes(`at most ${4294967295 - 1_700_000_000} seconds`), io.err);
+  }
+  const io = withKey();
+  assertEquals(
+    await runCli([
+      "gen",
+      "--sdkappid",
+      "1",
+      "--user",
+      "a",
+      "--expire",
+      String(4294967295 - 1_700_000_000),
+    ], io),
+    0,
+    io.err,
+  );
 });

@@ -1,5 +1,6 @@
 // The error table of docs/api.md against the code: every UserSigError code
-// is there, with exactly the codes Tencent answers for it.
+// is there, with exactly the codes Tencent answers for it, those for an
+// empty or a v1 ticket alone said to be so.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
@@ -16,10 +17,18 @@ test("docs/api.md lists every error code with the codes Tencent answers for it",
     const [, code, , tencent] = row.split("|").map((cell) => cell.trim());
     const ours = code.replace(/`/g, "");
     assert(isUserSigErrorCode(ours), ours);
-    const expected = [
-      ...tencentCodesFor(ours, "UserSig"),
-      ...tencentCodesFor(ours, "PrivateMapKey"),
-    ].map((r) => r.code);
+    const rows = (["UserSig", "PrivateMapKey"] as const).flatMap((ticket) =>
+      ([undefined, "empty", "v1"] as const).flatMap((shape) => tencentCodesFor(ours, ticket, shape))
+    );
+    const expected = rows.map((r) => r.code);
+    // A code for an empty or a v1 ticket alone is listed after those words.
+    for (const row of rows.filter((r) => r.shape !== undefined)) {
+      const at = tencent.search(new RegExp(`(?<![\\d-])${row.code}(?!\\d)`));
+      assert(
+        at > tencent.indexOf(row.shape!) && tencent.includes(row.shape!),
+        `${ours}: ${row.code}`,
+      );
+    }
     // "70002–70008" is a range of the table's codes.
     const listed = tencent.replace(/(-?\d+)–(-?\d+)/g, (_, a, b) =>
       expected.filter((n) =>

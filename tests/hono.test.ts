@@ -6,29 +6,21 @@ import { Hono } from "hono";
 import { jwt, type JwtVariables, sign } from "hono/jwt";
 import { mount } from "hono/mount";
 import { userSigRoutes, type UserSigRoutesOptions } from "../hono.ts";
-import { TLSSigAPIv2 } from "../mod.ts";
 import { exampleRoomPolicy, fromEnv, jwtAuthenticator, ServiceError } from "../service.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { type Runtime, test } from "./harness.ts";
+import { test } from "./harness.ts";
 import {
   assertCleanLog,
   BASE,
   CONTRACT,
-  makeKeys,
+  NOT_IN_BROWSERS,
   runCase,
-  SDK_APP_ID,
+  TEST_API,
   TEST_ENV,
-  type TestKeys,
+  testKeys,
 } from "./service_cases.ts";
 
-let keys: Promise<TestKeys> | undefined;
-const api = new TLSSigAPIv2(SDK_APP_ID, TEST_ENV.SECRET_KEY);
 const settings = fromEnv(TEST_ENV);
-const NOT_IN_BROWSERS = {
-  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"] as Runtime[],
-  why: "a browser drops the Origin header from a Request it builds",
-};
-
 /** The test settings as userSigRoutes() options, with `userId` and a log. */
 function options<E extends { Variables: JwtVariables }>(
   userId: UserSigRoutesOptions<E>["userId"],
@@ -51,7 +43,7 @@ function under(prefix: string, request: Request): Request {
 
 /** An app whose routes check bearer tokens with the service's own jwtAuthenticator. */
 async function contractApp(log: string[]) {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const authenticate = jwtAuthenticator({ ...settings.auth, jwks: k.jwks });
   const app = new Hono();
   app.route("/api/im", userSigRoutes(options((c) => authenticate(c.req.raw), log)));
@@ -113,7 +105,7 @@ async function serves(app: Hono<{ Variables: JwtVariables }>, prefix: string) {
   const alice = `Bearer ${await bearer({})}`;
   const sig = await post(app, `${prefix}/usersig`, alice);
   assertEquals(sig.status, 200, `${prefix}/usersig: ${sig.text}`);
-  assertEquals((await api.verifyUserSig(sig.body.userSig, "alice")).userId, "alice");
+  assertEquals((await TEST_API.verifyUserSig(sig.body.userSig, "alice")).userId, "alice");
   const room = await app.fetch(
     new Request(`${BASE}${prefix}/privatemapkey`, {
       method: "POST",
@@ -124,7 +116,7 @@ async function serves(app: Hono<{ Variables: JwtVariables }>, prefix: string) {
   const key = await room.json();
   assertEquals(room.status, 200, JSON.stringify(key));
   assertEquals(key.privilegeNames, ["EnterRoom", "SendAudio"]);
-  await api.verifyPrivateMapKey(key.privateMapKey, "alice", {
+  await TEST_API.verifyPrivateMapKey(key.privateMapKey, "alice", {
     roomStr: "alice",
     privileges: key.privileges,
   });
@@ -238,7 +230,7 @@ test("hono: userId gets the Hono context: hono/jwt's payload, other middleware's
   );
   const body = await response.json();
   assertEquals([response.status, body.userId], [200, "carol_t1"]);
-  await api.verifyUserSig(body.userSig, "carol_t1");
+  await TEST_API.verifyUserSig(body.userSig, "carol_t1");
   assertEquals(seen, ["t1", "ap-guangzhou", "/api/im/usersig"]);
 });
 

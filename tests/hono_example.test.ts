@@ -8,7 +8,8 @@ import { createApp } from "../examples/hono/app.ts";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { ServiceConfigError } from "../service.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { type Runtime, test } from "./harness.ts";
+import { test } from "./harness.ts";
+import { NOT_IN_BROWSERS } from "./service_cases.ts";
 
 const ENV = {
   SDK_APP_ID: "1400000000",
@@ -202,10 +203,7 @@ test("hono example: a refusal carries the CORS headers of an allowed origin", as
   assertEquals(response.headers.get("access-control-allow-origin"), "https://app.test");
   assertEquals((await response.json()).error.code, "ERR_AUTH_MISSING");
   log.splice(0);
-}, {
-  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"] as Runtime[],
-  why: "a browser drops the Origin header from a Request it builds",
-});
+}, NOT_IN_BROWSERS);
 
 test("hono example: the app's own route is behind hono/jwt; /healthz needs no token; BASE_PATH moves the tickets", async () => {
   const example = app(ENV);
@@ -235,10 +233,7 @@ test("hono example: a browser's CORS preflight is answered without a token", asy
   });
   assertEquals(response.status, 204);
   assertEquals(response.headers.get("access-control-allow-origin"), "https://app.test");
-}, {
-  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"] as Runtime[],
-  why: "a browser drops the Origin header from a Request it builds",
-});
+}, NOT_IN_BROWSERS);
 
 test("hono example: createApp() names the setting that is missing", () => {
   for (

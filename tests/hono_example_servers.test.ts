@@ -11,12 +11,11 @@ import { SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
+import { bundleWorker } from "./worker_bundle.ts";
 
-// miniflare's and esbuild's types need @types/node, which Deno's checker does
-// not have here: load them by a name it does not follow, and describe what is used.
+// miniflare's types need @types/node, which Deno's checker does not have
+// here: load it by a name the checker does not follow, and describe what is used.
 const MINIFLARE: string = "miniflare";
-const ESBUILD: string = "esbuild";
-type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
 type MiniflareClass = new (options: Record<string, unknown>) => {
   ready: Promise<URL>;
   dispose(): Promise<void>;
@@ -143,21 +142,11 @@ test("hono example: bun examples/hono/server.ts issues tickets", async () => {
 test(
   "hono example: examples/hono/worker.ts issues tickets in workerd, with wrangler.toml's settings",
   async () => {
-    const { build } = await import(ESBUILD) as { build: Build };
     const { Miniflare } = await import(MINIFLARE) as { Miniflare: MiniflareClass };
     const toml = readFileSync(join(root(), TOML), "utf8");
     const value = (key: string) => new RegExp(`^${key}\\s*=\\s*"([^"]*)"`, "m").exec(toml)?.[1];
     assertEquals(value("main"), "worker.ts");
-    const script = (await build({
-      entryPoints: [join(root(), "examples/hono/worker.ts")],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      conditions: ["workerd", "worker", "browser"],
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    })).outputFiles[0].text;
+    const script = await bundleWorker("examples/hono/worker.ts");
     const mf = new Miniflare({
       host: "127.0.0.1",
       port: 0,

@@ -27,8 +27,7 @@ function load(args: string[], timeout = 60_000) {
       "scripts/load.ts",
       ...args,
     ],
-    root(),
-    timeout,
+    { timeoutMs: timeout },
   );
 }
 

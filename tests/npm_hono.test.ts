@@ -2,43 +2,20 @@
 // optional peer dependency (the app brings its own), the entry runs with the
 // app's hono beside it, and a TypeScript app type-checks against its
 // declarations with hono/jwt's types.
-import { spawn } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
+import { npmPackage, scratchDir } from "./npm_build.ts";
+import { ok } from "./subprocess.ts";
+import { typeCheck } from "./typecheck.ts";
 
 const root = process.cwd();
 const NODE_ONLY: TestOptions = {
   runtimes: ["node"],
   why: "builds the npm package and runs a Node app on it; one runtime is enough",
 };
-
-/** Runs a command to its end; rejects with its output when it fails. */
-function run(cmd: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: "1" } });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.trim()}`));
-    });
-  });
-}
 
 let built: Promise<string> | undefined;
 
@@ -48,13 +25,10 @@ let built: Promise<string> | undefined;
  */
 function project(): Promise<string> {
   built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "usersig-npm-hono-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const pkg = join(dir, "package");
-    await run(process.execPath, [join(root, "scripts", "build_npm.mjs"), "--outdir", pkg], root);
+    const dir = scratchDir("usersig-npm-hono-");
     const modules = join(dir, "project", "node_modules");
     mkdirSync(join(modules, "@usersig"), { recursive: true });
-    cpSync(pkg, join(modules, "@usersig", "usersig"), { recursive: true });
+    cpSync(await npmPackage(), join(modules, "@usersig", "usersig"), { recursive: true });
     for (const name of ["hono", "jose"]) {
       symlinkSync(join(root, "node_modules", name), join(modules, name), "dir");
     }
@@ -116,7 +90,7 @@ console.log(JSON.stringify([response.status, claims.userId]));
 test("npm package: a Hono app on Node issues a ticket through @usersig/usersig/hono", async () => {
   const dir = await project();
   writeFileSync(join(dir, "app.mjs"), APP);
-  const out = await run(process.execPath, ["app.mjs"], dir);
+  const out = await ok(process.execPath, ["app.mjs"], { cwd: dir });
   assertEquals(JSON.parse(out.trim().split("\n").at(-1) ?? ""), [200, "dave"]);
 }, NODE_ONLY);
 
@@ -145,24 +119,5 @@ export default app;
 `;
 
 test("npm package: a TypeScript Hono app type-checks against @usersig/usersig/hono", async () => {
-  const dir = await project();
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  assert(existsSync(tsc), "TypeScript is missing: run `npm install`");
-  writeFileSync(join(dir, "app.ts"), TS_APP);
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        lib: ["es2022", "dom"],
-        types: [],
-        strict: true,
-        noEmit: true,
-      },
-      files: ["app.ts"],
-    }),
-  );
-  await run(process.execPath, [tsc, "-p", "tsconfig.json"], dir);
+  await typeCheck(await project(), "app.ts", TS_APP);
 }, NODE_ONLY);

@@ -5,21 +5,14 @@
 // `@usersig/usersig`, `/legacy`, `/service`, `/rest`. The consumer runs in the runtime
 // that runs this suite; in Node, a TypeScript consumer also type-checks
 // against the package's declarations.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
+import { npmPackage, scratchDir } from "./npm_build.ts";
 import { ok, run } from "./subprocess.ts";
+import { typeCheck } from "./typecheck.ts";
 
 const root = process.cwd();
 const NAME = "@usersig/usersig";
@@ -44,11 +37,9 @@ let installed: Promise<string> | undefined;
 /** Builds, packs and installs the package into a new project, once per run; its directory. */
 function install(): Promise<string> {
   installed ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "usersig-npm-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const pkg = join(dir, "package");
-    await ok(process.execPath, [join(root, "scripts", "build_npm.mjs"), "--outdir", pkg], root);
-    await ok("npm", ["pack", "--offline", "--pack-destination", dir], pkg);
+    const dir = scratchDir("usersig-npm-");
+    const pkg = await npmPackage();
+    await ok("npm", ["pack", "--offline", "--pack-destination", dir], { cwd: pkg });
     const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
     assert(tarball, `npm pack wrote no tarball in ${dir}`);
 
@@ -59,13 +50,13 @@ function install(): Promise<string> {
       JSON.stringify({ name: "consumer", private: true, type: "module" }),
     );
     const flags = ["install", "--offline", "--no-audit", "--no-fund", "--no-package-lock"];
-    const first = await run("npm", [...flags, join(dir, tarball)], project);
+    const first = await run("npm", [...flags, join(dir, tarball)], { cwd: project });
     if (first.code === 0) return project;
     // npm's cache lacks the dependencies: give npm this repository's copies.
     assert(/ENOTCACHED/.test(first.out), `npm install failed:\n${first.out.trim()}`);
     const { dependencies } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
     const local = closure(Object.keys(dependencies)).map((n) => join(root, "node_modules", n));
-    await ok("npm", [...flags, "--install-links", ...local, join(dir, tarball)], project);
+    await ok("npm", [...flags, "--install-links", ...local, join(dir, tarball)], { cwd: project });
     return project;
   })();
   return installed;
@@ -174,7 +165,7 @@ test(
     );
     writeFileSync(join(project, "consumer.mjs"), CONSUMER);
     // This runtime's own executable: node, or bun.
-    const out = await ok(process.execPath, ["consumer.mjs"], project);
+    const out = await ok(process.execPath, ["consumer.mjs"], { cwd: project });
     assertEquals(JSON.parse(out.trim().split("\n").at(-1) ?? ""), EXPECTED);
   },
   {
@@ -184,26 +175,7 @@ test(
 );
 
 test("npm package: a TypeScript consumer type-checks against its declarations", async () => {
-  const project = await install();
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  assert(existsSync(tsc), "TypeScript is missing: run `npm install`");
-  writeFileSync(join(project, "consumer.ts"), TS_CONSUMER);
-  writeFileSync(
-    join(project, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "es2022",
-        module: "nodenext",
-        moduleResolution: "nodenext",
-        lib: ["es2022", "dom"],
-        types: [],
-        strict: true,
-        noEmit: true,
-      },
-      files: ["consumer.ts"],
-    }),
-  );
-  await ok(process.execPath, [tsc, "-p", "tsconfig.json"], project);
+  await typeCheck(await install(), "consumer.ts", TS_CONSUMER);
 }, {
   runtimes: ["node"],
   why: "type-checking does not depend on the runtime: it runs once, in Node",

@@ -153,3 +153,17 @@ test("parsePrivileges() reads numbers, names and lists; privilegeNames() names t
   assertThrows(() => parsePrivileges({} as unknown as number), TypeError);
   assertThrows(() => parsePrivileges([1] as unknown as string[]), TypeError);
 });
+
+test("parsePrivileges() checks a number as every privilege map is checked, and names it", () => {
+  assertThrows(
+    () => parsePrivileges(-1),
+    RangeError,
+    "privileges must be between 0 and 4294967295",
+  );
+  assertThrows(() => parsePrivileges("4294967296"), RangeError, "got 4294967296");
+  assertThrows(() => parsePrivileges(1.5), TypeError, "privileges must be an integer");
+  assertThrows(() => parsePrivileges(NaN), TypeError, "privileges must be an integer");
+  assertEquals(parsePrivileges(["all", "256"]), 511);
+  assertEquals(privilegeNames(511), [...privilegeNames(255), "bit8"]);
+  assertEquals(privilegeNames(4294967295).slice(-2), ["bit30", "bit31"]);
+});

@@ -122,7 +122,7 @@ test(
     const cli = join(root, "node_modules", "@action-validator", "cli", "cli.mjs");
     assert(existsSync(cli), "@action-validator/cli is missing: run `npm install`");
     for (const file of workflowFiles()) {
-      await ok(process.execPath, [cli, join(WORKFLOWS, file)], root);
+      await ok(process.execPath, [cli, join(WORKFLOWS, file)]);
     }
   },
   ONE_HOST,
@@ -310,31 +310,31 @@ async function snapshotRepository(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "usersig-clone-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const repo = join(dir, "snapshot");
-  const listed = await ok(
-    "git",
-    ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-    root,
-  );
+  const listed = await ok("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
   for (const file of listed.split("\0").filter((f) => f !== "" && existsSync(join(root, f)))) {
     mkdirSync(dirname(join(repo, file)), { recursive: true });
     copyFileSync(join(root, file), join(repo, file));
   }
   const as = ["-c", "user.name=usersig tests", "-c", "user.email=tests@usersig.invalid"];
-  await ok("git", ["init", "-q"], repo);
-  await ok("git", ["add", "-A"], repo);
-  await ok("git", [...as, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "snapshot"], repo);
+  await ok("git", ["init", "-q"], { cwd: repo });
+  await ok("git", ["add", "-A"], { cwd: repo });
+  await ok("git", [...as, "-c", "commit.gpgsign=false", "commit", "-q", "-m", "snapshot"], {
+    cwd: repo,
+  });
   return snapshot = repo;
 }
 
 async function freshClone(name: string): Promise<string> {
   const repo = await snapshotRepository();
   const clone = join(dirname(repo), name);
-  await ok("git", ["clone", "-q", repo, clone], dirname(repo));
+  await ok("git", ["clone", "-q", repo, clone], { cwd: dirname(repo) });
   return clone;
 }
 
 async function assertClean(clone: string, after: string): Promise<void> {
-  const status = await ok("git", ["status", "--porcelain", "--untracked-files=all"], clone);
+  const status = await ok("git", ["status", "--porcelain", "--untracked-files=all"], {
+    cwd: clone,
+  });
   assertEquals(status.trim(), "", `the clone is dirty after ${after}`);
 }
 
@@ -342,9 +342,9 @@ const deno = () => join(root, "node_modules", ".bin", "deno");
 
 test("a fresh clone: deno install leaves it clean, and deno publish --dry-run passes", async () => {
   const clone = await freshClone("deno-install");
-  await ok(deno(), ["install"], clone, 100_000);
+  await ok(deno(), ["install"], { cwd: clone, timeoutMs: 100_000 });
   await assertClean(clone, "deno install");
-  await ok(deno(), ["publish", "--dry-run"], clone);
+  await ok(deno(), ["publish", "--dry-run"], { cwd: clone });
   await assertClean(clone, "deno publish --dry-run");
 }, ONE_HOST);
 
@@ -354,7 +354,7 @@ let npmClone: Promise<string> | undefined;
 function releaseClone(): Promise<string> {
   npmClone ??= (async () => {
     const clone = await freshClone("npm-ci");
-    await ok("npm", ["ci", "--prefer-offline"], clone, 100_000);
+    await ok("npm", ["ci", "--prefer-offline"], { cwd: clone, timeoutMs: 100_000 });
     await assertClean(clone, "npm ci");
     return clone;
   })();
@@ -365,7 +365,7 @@ test(
   "a fresh clone, as the release job installs it: npm ci leaves it clean, and deno publish --dry-run passes",
   async () => {
     const clone = await releaseClone();
-    await ok(join(clone, "node_modules", ".bin", "deno"), ["publish", "--dry-run"], clone);
+    await ok(join(clone, "node_modules", ".bin", "deno"), ["publish", "--dry-run"], { cwd: clone });
     await assertClean(clone, "deno publish --dry-run");
   },
   ONE_HOST,
@@ -376,11 +376,13 @@ test(
   async () => {
     const clone = await releaseClone();
     const repository = "https://github.com/example/usersig";
-    await ok(process.execPath, ["scripts/build_npm.mjs", "--repository", repository], clone);
+    await ok(process.execPath, ["scripts/build_npm.mjs", "--repository", repository], {
+      cwd: clone,
+    });
     const pkg = join(clone, ".build", "npm");
     const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
     assertEquals(manifest.version, version());
-    await ok("npm", ["pack", "--dry-run"], pkg);
+    await ok("npm", ["pack", "--dry-run"], { cwd: pkg });
     await assertClean(clone, "the npm build");
   },
   ONE_HOST,

@@ -2,13 +2,13 @@
 // through a fake I/O in Deno, Node and Bun (the call itself is real HTTP),
 // then the real CLI (`deno task usersig`) in a subprocess. No output ever
 // holds the key or the administrator's UserSig.
-import { spawn } from "node:child_process";
 import process from "node:process";
 import { type CliIo, runCli } from "../src/cli/main.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { SERVER_RUNTIMES, test } from "./harness.ts";
 import { withStandIn } from "./rest_http.ts";
 import { STANDIN_APP, STANDIN_KEY, type TencentStandIn } from "./rest_standin.ts";
+import { type Output, run } from "./subprocess.ts";
 
 const SERVER = { runtimes: SERVER_RUNTIMES, why: "serves the stand-in with node:http" };
 const NODE_ONLY = { runtimes: ["node" as const], why: "spawns the Deno CLI; one host is enough" };
@@ -220,29 +220,10 @@ test("usersig rest refuses bad usage with exit 2, before asking for the key", as
   assertEquals(piped.prompts, 0);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `deno …` in the repository with the key in the environment and `input` piped in. */
-function deno(args: string[], input = "", key = STANDIN_KEY): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: "1", TENCENT_SECRET_KEY: key };
-    const child = spawn(`${process.cwd()}/node_modules/.bin/deno`, args, { env });
-    let stdout = "", stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on("error", () => {});
-    child.stdin.end(input);
-  });
+function deno(args: string[], input = "", key = STANDIN_KEY): Promise<Output> {
+  const command = `${process.cwd()}/node_modules/.bin/deno`;
+  return run(command, args, { input, env: { TENCENT_SECRET_KEY: key } });
 }
 
 test(

@@ -6,13 +6,11 @@ import { assert } from "./assert.ts";
 import { REST_CASES } from "./rest_cases.ts";
 import { withStandIn } from "./rest_http.ts";
 import { STANDIN_KEY } from "./rest_standin.ts";
+import { bundleWorker } from "./worker_bundle.ts";
 
-// miniflare's and esbuild's types need @types/node, which Deno's checker does not have here:
-// load them by a name the checker does not follow, and describe what is used.
+// miniflare's types need @types/node, which Deno's checker does not have here:
+// load it by a name the checker does not follow, and describe what is used.
 const MINIFLARE: string = "miniflare";
-const ESBUILD: string = "esbuild";
-const NODE_PROCESS: string = "node:process";
-type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
 interface MiniflareInstance {
   ready: Promise<URL>;
   dispatchFetch(url: string): Promise<Response>;
@@ -37,22 +35,6 @@ interface Result {
   error?: string;
 }
 
-async function bundleWorker(): Promise<string> {
-  const { build } = (await import(ESBUILD)) as { build: Build };
-  const { cwd } = (await import(NODE_PROCESS)) as { cwd(): string };
-  const result = await build({
-    entryPoints: [`${cwd()}/tests/rest_worker.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0].text;
-}
-
 let results: Promise<Map<string, Result>> | undefined;
 
 /** Every case run once in a Worker, against the stand-in on loopback. */
@@ -60,7 +42,11 @@ function workerdResults(): Promise<Map<string, Result>> {
   return results ??= withStandIn(async ({ url, refused }) => {
     const { Miniflare } = (await import(MINIFLARE)) as { Miniflare: MiniflareClass };
     const mf = new Miniflare({
-      modules: [{ type: "ESModule", path: "worker.mjs", contents: await bundleWorker() }],
+      modules: [{
+        type: "ESModule",
+        path: "worker.mjs",
+        contents: await bundleWorker("tests/rest_worker.ts"),
+      }],
       compatibilityDate: "2025-09-01",
       bindings: { STANDIN_URL: url, REFUSED_URL: refused },
     });

@@ -14,13 +14,12 @@ import {
   type TestKeys,
   token,
 } from "./service_cases.ts";
+import { bundleWorker } from "./worker_bundle.ts";
 
-// miniflare's, esbuild's and node:*'s types need @types/node, which Deno's checker does not have here:
+// miniflare's and node:*'s types need @types/node, which Deno's checker does not have here:
 // load them by a name the checker does not follow, and describe what is used.
 const MINIFLARE: string = "miniflare";
-const ESBUILD: string = "esbuild";
 const NODE_HTTP: string = "node:http";
-const NODE_PROCESS: string = "node:process";
 const NODE_NET: string = "node:net";
 interface HttpServer {
   listen(port: number, host: string, done: () => void): void;
@@ -52,7 +51,6 @@ type HttpRequest = (
   options: Record<string, unknown>,
   callback: (res: IncomingMessage) => void,
 ) => ClientRequest;
-type Build = (options: Record<string, unknown>) => Promise<{ outputFiles: { text: string }[] }>;
 interface Socket {
   write(data: string): void;
   destroy(): void;
@@ -96,27 +94,11 @@ let idle: ReturnType<typeof setTimeout> | undefined;
 const issued: string[] = [];
 const tokens: string[] = [];
 
-async function bundleWorker(): Promise<string> {
-  const { build } = (await import(ESBUILD)) as { build: Build };
-  const { cwd } = (await import(NODE_PROCESS)) as { cwd(): string };
-  const result = await build({
-    entryPoints: [`${cwd()}/worker.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["workerd", "worker", "browser"],
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0].text;
-}
-
 async function start(): Promise<Workerd> {
   const { Miniflare } = (await import(MINIFLARE)) as { Miniflare: MiniflareClass };
   const { createServer } = (await import(NODE_HTTP)) as { createServer: CreateServer };
   const keys = await makeKeys();
-  const script = await bundleWorker();
+  const script = await bundleWorker("worker.ts");
 
   // The identity provider's key set, on loopback.
   let jwksFetches = 0;

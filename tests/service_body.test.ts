@@ -7,9 +7,7 @@ import { readBody } from "../src/service/body.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
 import { chunked, detachedChunks } from "./hostile_streams.ts";
-import { BASE, makeKeys, TEST_ENV, type TestKeys, token } from "./service_cases.ts";
-
-let keys: Promise<TestKeys> | undefined;
+import { BASE, TEST_ENV, testKeys, token } from "./service_cases.ts";
 
 /** A body of `chunks` chunks of `size` bytes that records how far it was read. */
 function tracked(chunks: number, size = 1024, options: { failAt?: number; stallAt?: number } = {}) {
@@ -53,7 +51,7 @@ async function send(
   bearer = true,
 ) {
   const headers: Record<string, string> = {};
-  if (bearer) headers.authorization = `Bearer ${await token(await (keys ??= makeKeys()))}`;
+  if (bearer) headers.authorization = `Bearer ${await token(await testKeys())}`;
   const response = await service()(
     new Request(BASE + path, { method, headers, body, duplex: "half" } as RequestInit),
   );
@@ -99,7 +97,7 @@ test("service body: a body whose declared length is over the limit is refused at
     new Request(BASE + "/usersig", {
       method: "POST",
       headers: {
-        authorization: `Bearer ${await token(await (keys ??= makeKeys()))}`,
+        authorization: `Bearer ${await token(await testKeys())}`,
         "content-length": "99999999999",
       },
       body: stream,
@@ -125,7 +123,7 @@ test("service body: an upload that breaks off is 400 ERR_BAD_REQUEST and no log 
     const response = await service(log)(
       new Request(BASE + path, {
         method: "POST",
-        headers: { authorization: `Bearer ${await token(await (keys ??= makeKeys()))}` },
+        headers: { authorization: `Bearer ${await token(await testKeys())}` },
         body: stream,
         duplex: "half",
       } as RequestInit),
@@ -182,7 +180,7 @@ test("service body: an endless body of empty chunks is refused, not read forever
 test("service body: a body at the limit in 1-byte chunks is read whole; one chunk more is a 400", async () => {
   const json = JSON.stringify({ roomStr: "alice", privileges: "EnterRoom" });
   const padded = new TextEncoder().encode(json + " ".repeat(4096 - json.length));
-  const bearer = `Bearer ${await token(await (keys ??= makeKeys()))}`;
+  const bearer = `Bearer ${await token(await testKeys())}`;
   const settings = { ...fromEnv(TEST_ENV), maxBodyBytes: 8192 };
   const handler = createUserSigHandler(settings, {
     authenticate: jwtAuthenticator(settings.auth),

@@ -4,6 +4,7 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals } from "./assert.ts";
+import type { TestOptions } from "./harness.ts";
 
 /** The service's settings in these tests (test values, not secrets of anything). */
 export const TEST_ENV = {
@@ -40,6 +41,13 @@ export async function makeKeys(): Promise<TestKeys> {
     ],
   };
   return { jwks, rsa: rsa.privateKey, ec: ec.privateKey, stranger: stranger.privateKey };
+}
+
+let shared: Promise<TestKeys> | undefined;
+
+/** The keys of this run: made once, on first use, for every test that signs with them. */
+export function testKeys(): Promise<TestKeys> {
+  return shared ??= makeKeys();
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -100,6 +108,12 @@ export function unsecuredToken(): string {
 /** What a case sends, made fresh for each run (bodies are single-use). */
 export type MakeRequest = (keys: TestKeys) => Promise<Request>;
 
+/** Where a case that sends an Origin header runs: everywhere but the browser. */
+export const NOT_IN_BROWSERS: TestOptions = {
+  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"],
+  why: "a browser drops the Origin header from a Request it builds",
+};
+
 /** One row of the contract. */
 export interface ContractCase {
   name: string;
@@ -115,7 +129,8 @@ export interface ContractCase {
   ) => Promise<void> | void;
 }
 
-const api = new TLSSigAPIv2(SDK_APP_ID, TEST_ENV.SECRET_KEY);
+/** The signer with the test settings: checks what the service issued. */
+export const TEST_API = new TLSSigAPIv2(SDK_APP_ID, TEST_ENV.SECRET_KEY);
 
 function post(
   path: string,
@@ -133,7 +148,7 @@ async function userSigFor(response: Response, body: Record<string, unknown>, use
   assertEquals(Object.keys(body).sort(), ["expiresAt", "sdkAppId", "userId", "userSig"]);
   assertEquals(body.sdkAppId, SDK_APP_ID);
   assertEquals(body.userId, userId);
-  const claims = await api.verifyUserSig(body.userSig as string, userId);
+  const claims = await TEST_API.verifyUserSig(body.userSig as string, userId);
   assertEquals(claims.expire, 600);
   assertEquals(body.expiresAt, claims.expiresAt);
   assert(Math.abs(claims.time - now()) <= 5, "the ticket is issued now");
@@ -148,7 +163,7 @@ async function roomKeyFor(
 ) {
   assertEquals(body.userId, userId);
   assertEquals(body.privileges, privileges);
-  const claims = await api.verifyPrivateMapKey(body.privateMapKey as string, userId, {
+  const claims = await TEST_API.verifyPrivateMapKey(body.privateMapKey as string, userId, {
     ...room,
     privileges,
   });

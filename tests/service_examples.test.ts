@@ -15,6 +15,7 @@ import { TLSSigAPIv2 } from "../mod.ts";
 import { OFFLINE_WRANGLER_ENV, wranglerDevArgs } from "../scripts/dev_env.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
+import { ok } from "./subprocess.ts";
 
 const NODE_ONLY: TestOptions = {
   runtimes: ["node"],
@@ -60,21 +61,6 @@ const children = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of children) killGroup(child, "SIGKILL");
 });
-
-/** Runs a command to its end; rejects with its output when it fails. */
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root(), env: childEnv({}) });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${out}`));
-    });
-  });
-}
 
 interface Server {
   port: number;
@@ -441,7 +427,7 @@ test(
   "service examples: examples/node/server.mjs answers refused uploads, TRACE and a false Content-Length, logs no aborted upload, and keeps serving",
   async () => {
     // The bundle the example imports, built as its comment says.
-    await run(bin("esbuild"), [
+    await ok(bin("esbuild"), [
       "service.ts",
       "--bundle",
       "--format=esm",

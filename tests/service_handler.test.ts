@@ -9,27 +9,25 @@ import {
   ServiceError,
   serviceFromEnv,
 } from "../service.ts";
-import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { type Runtime, test } from "./harness.ts";
+import { test } from "./harness.ts";
 import {
   assertCleanLog,
   BASE,
   CONTRACT,
-  makeKeys,
+  NOT_IN_BROWSERS,
   runCase,
-  SDK_APP_ID,
+  TEST_API,
   TEST_ENV,
-  type TestKeys,
+  testKeys,
   token,
 } from "./service_cases.ts";
 
-let keys: Promise<TestKeys> | undefined;
 const log: string[] = [];
 const issued: string[] = [];
 
 async function service() {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const settings = fromEnv(TEST_ENV);
   const handler = createUserSigHandler(settings, {
     authenticate: jwtAuthenticator({ ...settings.auth, jwks: k.jwks }),
@@ -39,11 +37,6 @@ async function service() {
   return { keys: k, handler };
 }
 
-const NOT_IN_BROWSERS = {
-  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"] as Runtime[],
-  why: "a browser drops the Origin header from a Request it builds",
-};
-
 for (const c of CONTRACT) {
   test(`service handler: ${c.name}`, async () => {
     const { keys, handler } = await service();
@@ -52,7 +45,7 @@ for (const c of CONTRACT) {
 }
 
 test("service handler: refusals are logged with status, code and route, and no secret, ticket or token", async () => {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const lines: string[] = [];
   const settings = fromEnv(TEST_ENV);
   const handler = createUserSigHandler(settings, {
@@ -243,7 +236,7 @@ test("service handler: fromEnv() requires AUTH_JWT_AUDIENCE with AUTH_JWKS_URL, 
 });
 
 test("service handler: the longest validities fromEnv() accepts issue tickets that verify", async () => {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const settings = fromEnv({
     ...TEST_ENV,
     USERSIG_EXPIRE: "315360000",
@@ -262,10 +255,12 @@ test("service handler: the longest validities fromEnv() accepts issue tickets th
     new Request(BASE + "/privatemapkey", { method: "POST", headers, body }),
   );
   assertEquals(room.status, 200);
-  const api = new TLSSigAPIv2(SDK_APP_ID, TEST_ENV.SECRET_KEY);
-  assertEquals((await api.verifyUserSig((await sig.json()).userSig, "alice")).expire, 315360000);
+  assertEquals(
+    (await TEST_API.verifyUserSig((await sig.json()).userSig, "alice")).expire,
+    315360000,
+  );
   const granted = await room.json();
-  const claims = await api.verifyPrivateMapKey(granted.privateMapKey, "alice", {
+  const claims = await TEST_API.verifyPrivateMapKey(granted.privateMapKey, "alice", {
     roomStr: "alice",
     privileges: granted.privileges,
   });
@@ -273,7 +268,7 @@ test("service handler: the longest validities fromEnv() accepts issue tickets th
 });
 
 test("service handler: a room policy's ServiceError is the answer; with no policy every room is refused", async () => {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const body = JSON.stringify({ roomId: 7, privileges: "EnterRoom" });
   const send = async (roomPolicy?: () => number) => {
     const handler = createUserSigHandler(

@@ -13,13 +13,11 @@ import {
 } from "../service.ts";
 import { assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
-import { BASE, makeKeys, TEST_ENV, type TestKeys, token } from "./service_cases.ts";
-
-let keys: Promise<TestKeys> | undefined;
+import { BASE, TEST_ENV, testKeys, token } from "./service_cases.ts";
 
 /** Sends one request of each kind to `handler`; returns nothing, the log is what counts. */
 async function traffic(handler: (request: Request) => Promise<Response>) {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const bearer = `Bearer ${await token(k)}`;
   const requests = [
     new Request(BASE + "/usersig", { method: "POST", headers: { authorization: bearer } }), // 200

@@ -3,9 +3,7 @@
 import { createUserSigHandler, exampleRoomPolicy, fromEnv, jwtAuthenticator } from "../service.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
-import { BASE, makeKeys, TEST_ENV, type TestKeys, token } from "./service_cases.ts";
-
-let keys: Promise<TestKeys> | undefined;
+import { BASE, NOT_IN_BROWSERS, TEST_ENV, testKeys, token } from "./service_cases.ts";
 
 function based(basePath: string, log: string[] = []) {
   const settings = fromEnv({ ...TEST_ENV, BASE_PATH: basePath });
@@ -17,7 +15,7 @@ function based(basePath: string, log: string[] = []) {
 }
 
 async function post(handler: (r: Request) => Promise<Response>, path: string, body?: string) {
-  const bearer = await token(await (keys ??= makeKeys()));
+  const bearer = await token(await testKeys());
   return handler(
     new Request(BASE + path, {
       method: "POST",
@@ -54,7 +52,7 @@ test("service routes: with basePath /api/im, the three routes live under it", as
     new Request(BASE + "/api/im/usersig", {
       method: "POST",
       headers: {
-        authorization: `Bearer ${await token(await (keys ??= makeKeys()), {
+        authorization: `Bearer ${await token(await testKeys(), {
           claims: { exp: Math.floor(Date.now() / 1000) - 3600 },
         })}`,
       },
@@ -162,10 +160,7 @@ test("service routes: a CORS preflight under the base path is answered", async (
   );
   assertEquals(response.status, 204);
   assertEquals(response.headers.get("access-control-allow-methods"), "POST");
-}, {
-  runtimes: ["deno", "node", "bun", "workerd", "edge-runtime"],
-  why: "a browser drops the Origin header from a Request it builds",
-});
+}, NOT_IN_BROWSERS);
 
 const BAD_BASE_PATHS: [string, string][] = [
   ["/", 'must not end with "/"'],

@@ -11,9 +11,8 @@ import {
 } from "../service.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
-import { BASE, makeKeys, TEST_ENV, type TestKeys, token } from "./service_cases.ts";
+import { BASE, TEST_ENV, testKeys, token } from "./service_cases.ts";
 
-let keys: Promise<TestKeys> | undefined;
 const now = () => Math.floor(Date.now() / 1000);
 const DAY = 86400;
 
@@ -31,7 +30,7 @@ async function answer(
   auth: Partial<JwtAuthOptions> = {},
   options: { omit?: string[]; typ?: string } = {},
 ): Promise<[number, string | undefined]> {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   let bearer = await token(k, { claims, omit: options.omit });
   if (options.typ !== undefined) {
     const payload = bearer.split(".")[1];
@@ -233,7 +232,7 @@ test("service tokens: audienceClaim checks the audience in another claim (client
 });
 
 test("service tokens: malformed tokens are ERR_AUTH_TOKEN_INVALID: base64url, JSON objects, crit", async () => {
-  const k = await (keys ??= makeKeys());
+  const k = await testKeys();
   const good = await token(k);
   const [h, p, s] = good.split(".");
   const cases = [

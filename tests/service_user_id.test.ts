@@ -11,21 +11,17 @@ import {
   serviceFromEnv,
   uuidUserId,
 } from "../service.ts";
-import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
 import {
   assertCleanLog,
   BASE,
-  makeKeys,
   SDK_APP_ID,
+  TEST_API,
   TEST_ENV,
-  type TestKeys,
+  testKeys,
   token,
 } from "./service_cases.ts";
-
-let keys: Promise<TestKeys> | undefined;
-const api = new TLSSigAPIv2(SDK_APP_ID, TEST_ENV.SECRET_KEY);
 
 /** A handler with the test settings and `auth` changes, and the lines it logs. */
 function service(auth: Partial<JwtAuthOptions> = {}) {
@@ -42,7 +38,7 @@ async function ask(
   handler: (r: Request) => Promise<Response>,
   claims: Record<string, unknown>,
 ) {
-  const bearer = await token(await (keys ??= makeKeys()), { claims });
+  const bearer = await token(await testKeys(), { claims });
   const response = await handler(
     new Request(BASE + "/usersig", {
       method: "POST",
@@ -59,7 +55,7 @@ async function issuedFor(
 ) {
   assertEquals(answer.status, 200, answer.text);
   assertEquals(answer.body.userId, userId);
-  await api.verifyUserSig(answer.body.userSig as string, userId);
+  await TEST_API.verifyUserSig(answer.body.userSig as string, userId);
 }
 
 test("service user id: by default the ticket is for the token's sub", async () => {
@@ -292,7 +288,7 @@ test("service user id: administrator and @TIM#SYSTEM get 403 ERR_USER_ID_RESERVE
   }
   // A room key is refused the same way.
   const { handler } = service();
-  const bearer = await token(await (keys ??= makeKeys()), { claims: { sub: "administrator" } });
+  const bearer = await token(await testKeys(), { claims: { sub: "administrator" } });
   const room = await handler(
     new Request(BASE + "/privatemapkey", {
       method: "POST",

@@ -10,19 +10,19 @@ import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";
 import { runtime, SERVER_RUNTIMES, test } from "./harness.ts";
-import { ok } from "./subprocess.ts";
+import { ok, run } from "./subprocess.ts";
 
 const root = () => process.cwd();
 const bin = (name: string) => join(root(), "node_modules", ".bin", name);
 
-/** The probe in this runtime, with its garbage collector exposed. */
+/** The probe in this runtime, with its garbage collector exposed: what it printed. */
 async function probe(): Promise<Record<string, number>> {
   const script = "tests/stream_memory_probe.ts";
-  let out: string;
+  let command: [string, string[]];
   if (runtime === "deno") {
-    out = await ok(process.execPath, ["run", "--v8-flags=--expose-gc", script], root());
+    command = [process.execPath, ["run", "--v8-flags=--expose-gc", script]];
   } else if (runtime === "bun") {
-    out = await ok(process.execPath, [script], root());
+    command = [process.execPath, [script]];
   } else {
     const bundle = join(root(), ".build", "stream_memory_probe.mjs");
     await ok(bin("esbuild"), [
@@ -33,10 +33,12 @@ async function probe(): Promise<Record<string, number>> {
       "--packages=external",
       "--log-level=error",
       `--outfile=${bundle}`,
-    ], root());
-    out = await ok(process.execPath, ["--expose-gc", bundle], root());
+    ]);
+    command = [process.execPath, ["--expose-gc", bundle]];
   }
-  return JSON.parse(out.trim().split("\n").at(-1)!); // the JSON is its last line
+  const { code, stdout, out } = await run(...command);
+  assert(code === 0, `the probe exited with ${code}:\n${out.trim()}`);
+  return JSON.parse(stdout.trim().split("\n").at(-1)!); // the JSON is its last line
 }
 
 test(

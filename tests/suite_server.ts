@@ -2,6 +2,7 @@
 // with native parts, or subprocesses. Runs in Deno, Node and Bun.
 import "./browser_page.test.ts";
 import "./cli.test.ts";
+import "./cli_process.test.ts";
 import "./docs_codes.test.ts";
 import "./docs_limits.test.ts";
 import "./hono_example_servers.test.ts";

@@ -40,8 +40,11 @@ const FACTS = [
   -10019,
 ];
 
-const codes = (error: UserSigErrorCode, ticket?: "UserSig" | "PrivateMapKey") =>
-  tencentCodesFor(error, ticket).map((row) => row.code);
+const codes = (
+  error: UserSigErrorCode,
+  ticket?: "UserSig" | "PrivateMapKey",
+  shape?: "empty" | "v1",
+) => tencentCodesFor(error, ticket, shape).map((row) => row.code);
 
 test("TENCENT_CODES has a row for every code of the platform facts, each once", () => {
   for (const code of FACTS) assert(tencentCode(code) !== undefined, `no row for ${code}`);
@@ -85,7 +88,8 @@ test("tencentCodesFor() tells a rejected UserSig from a rejected PrivateMapKey",
   assertEquals(codes("ERR_USERSIG_EXPIRED", "PrivateMapKey"), [-100006, -10019]);
   assertEquals(codes("ERR_USERSIG_IDENTIFIER_MISMATCH"), [70013, -100018, -10013]);
   assertEquals(codes("ERR_USERSIG_SDKAPPID_MISMATCH"), [70014, -100018, -10013]);
-  assertEquals(codes("ERR_USERSIG_UNSUPPORTED_VERSION"), [70016, -100018, -10013]);
+  assertEquals(codes("ERR_USERSIG_UNSUPPORTED_VERSION"), [-100018, -10013]);
+  assertEquals(codes("ERR_USERSIG_UNSUPPORTED_VERSION", "UserSig", "v1"), [70016, -100018, -10013]);
   assertEquals(codes("ERR_PRIVATEMAPKEY_PRIVILEGE_DENIED", "PrivateMapKey"), [
     -100006,
     -102010,
@@ -96,7 +100,26 @@ test("tencentCodesFor() tells a rejected UserSig from a rejected PrivateMapKey",
   assertEquals(codes("ERR_PRIVATEMAPKEY_ROOM_MISMATCH"), [], "no UserSig is for a room");
   assertEquals(codes("ERR_PRIVATEMAPKEY_RECORD_CORRUPT", "PrivateMapKey"), [-100006, -10019]);
   assert(codes("ERR_USERSIG_MALFORMED").includes(70003));
-  assert(codes("ERR_USERSIG_MALFORMED").includes(-3320));
+});
+
+test("tencentCodesFor() keeps the empty-ticket codes to an empty ticket, 70016 to a v1 ticket", () => {
+  const malformed = [70003, 70004, 70005, 70006, 70007, 70008, 70010, -100018, -10013];
+  assertEquals(codes("ERR_USERSIG_MALFORMED"), malformed);
+  assertEquals(codes("ERR_USERSIG_MALFORMED", "UserSig", "v1"), malformed);
+  assertEquals(codes("ERR_USERSIG_MALFORMED", "UserSig", "empty"), [70002, 2003, -3320]);
+  assertEquals(codes("ERR_USERSIG_MALFORMED", "PrivateMapKey", "empty"), []);
+  assertEquals(codes("ERR_USERSIG_EXPIRED", "UserSig", "empty"), []);
+  for (const code of [70002, 2003, -3320]) assertEquals(tencentCode(code)?.shape, "empty");
+  assertEquals(tencentCode(70016)?.shape, "v1");
+  assertEquals(TENCENT_CODES.filter((row) => row.shape !== undefined).length, 4);
+});
+
+test("TENCENT_CODES says nothing about 70052 and -3320 that Tencent does not", () => {
+  // The platform facts: 70052 "UserSig invalidated; issue a new one"; -3320 an
+  // empty UserSig, which Tencent's SDK documentation calls "incorrect".
+  assert(!/logout/i.test(JSON.stringify(tencentCode(70052))), "70052");
+  assert(!/invalid\b/i.test(tencentCode(-3320)!.meaning), tencentCode(-3320)!.meaning);
+  assert(tencentCode(-3320)!.cause.includes("empty"), tencentCode(-3320)!.cause);
 });
 
 test("tencentCodesFor() has an answer for every error but a ticket from the future", () => {

@@ -59,20 +59,21 @@ function show(target: HTMLElement, text: string, tone?: "good" | "bad"): void {
 }
 
 /**
- * Why a ticket or an input was refused, in words; for a ticket checked with
- * its key, with the codes Tencent answers for it.
+ * Why a ticket or an input was refused, in words, on one line; for a ticket
+ * checked with its key, with the codes Tencent answers for it.
  */
 function reason(error: unknown, decoded?: DecodedUserSig): string {
   if (error instanceof UserSigError) {
-    const why = `${error.code}: ${explain(error.code, decoded, {}, now())}`;
+    const why = `${error.code}: ${printable(explain(error.code, decoded, {}, now()))}`;
     if (decoded === undefined) return why;
     const tencent = tencentCodesText(
       error.code,
       roomRecordOf(decoded) ? "PrivateMapKey" : "UserSig",
+      decoded.format === "v1" ? "v1" : undefined,
     );
     return tencent ? `${why}. Tencent answers it with ${tencent}.` : why;
   }
-  if (error instanceof TypeError || error instanceof RangeError) return error.message;
+  if (error instanceof TypeError || error instanceof RangeError) return printable(error.message);
   return "something unexpected went wrong";
 }
 
@@ -234,11 +235,12 @@ function start(): void {
     verifyKey.clear();
     genKey.clear();
   });
-  // Framed by another page, which could watch or steer the typing: no key here.
-  if (globalThis.top !== globalThis.self) {
-    element("framed").hidden = false;
-    for (const id of ["verify-key", "gen-key"]) element<HTMLInputElement>(id).disabled = true;
-  }
+  // The key fields come disabled, so that without this script (a file: URL, a
+  // stale bundle) they are no plain visible inputs; masked now, they take a key,
+  // unless another page frames this one and could watch or steer the typing.
+  const framed = globalThis.top !== globalThis.self;
+  element("framed").hidden = !framed;
+  for (const id of ["verify-key", "gen-key"]) element<HTMLInputElement>(id).disabled = framed;
   setInterval(refresh, 1000);
   if (ticketInput.value !== "") inspect();
 }

@@ -3,8 +3,6 @@
 // flags, positionals (a negative number such as -100018 is one), `--`. Messages name options, never echo values (a
 // value may be a key or a ticket).
 
-import { printable } from "./format.ts";
-
 /**
  * A mistake in how the CLI was called: exit status 2, with the message and
  * a pointer to `--help`.
@@ -35,6 +33,18 @@ export const KEY_ARGUMENT_MESSAGE: string =
   "the TENCENT_SECRET_KEY environment variable, or type it at the prompt (it is not echoed).";
 
 const KEY_OPTION = /^(-?-)(secret|key|secret-?key|sdk-?secret-?key|private-?key|password)$/i;
+
+/**
+ * An unknown option, named only when it looks like an option's name: a key
+ * pasted as `--<key>` would otherwise be printed.
+ */
+function unknownOption(written: string): UsageError {
+  return new UsageError(
+    /^--?[A-Za-z][A-Za-z0-9-]{0,19}$/.test(written)
+      ? `unknown option ${written}`
+      : "unknown option (not repeated: it does not look like an option's name)",
+  );
+}
 
 /** The options one command accepts, by name without the leading `--`. */
 export interface ArgSpec {
@@ -93,9 +103,7 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
     const written = equals === -1 ? arg : arg.slice(0, equals);
     if (KEY_OPTION.test(written)) throw new UsageError(KEY_ARGUMENT_MESSAGE);
     const name = written.replace(/^--/, "");
-    if (!written.startsWith("--") || name === "") {
-      throw new UsageError(`unknown option ${printable(written.slice(0, 40))}`);
-    }
+    if (!written.startsWith("--") || name === "") throw unknownOption(written);
     if (spec.flags.includes(name)) {
       if (equals !== -1) throw new UsageError(`--${name} takes no value`);
       parsed.flags.add(name);
@@ -107,7 +115,7 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       parsed.options[name] = value;
     } else {
-      throw new UsageError(`unknown option ${printable(written.slice(0, 40))}`);
+      throw unknownOption(written);
     }
   }
   return parsed;

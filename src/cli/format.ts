@@ -151,30 +151,40 @@ export function describeValidity(
   return { state: "valid", secondsLeft, text: `valid for ${formatDuration(secondsLeft, parts)}` };
 }
 
-// deno-lint-ignore no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/**
+ * What never reaches a terminal or a page raw: controls (C0 with line breaks
+ * and tabs, DEL, C1), format characters (bidirectional marks and overrides,
+ * zero-width spaces and joiners, word joiners and invisible operators, the
+ * byte order mark, the soft hyphen, tag characters), and line and paragraph
+ * separators.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /**
  * Makes text from a ticket safe to show in a terminal or a page: control
- * characters (C0 with line breaks and tabs, DEL, C1), bidirectional marks
- * and overrides, and line and paragraph separators become `\uXXXX` escapes,
- * so a crafted field cannot move the cursor, write the clipboard, add a line
- * or reorder one. The escapes are those of JSON, so escaped JSON stays JSON.
+ * characters, invisible format characters (bidirectional marks and
+ * overrides, zero-width and tag characters, the byte order mark, the soft
+ * hyphen), and line and paragraph separators become `\uXXXX` escapes, two
+ * for a character beyond U+FFFF. So a crafted field cannot move the cursor,
+ * write the clipboard, add a line, reorder one, or pass for other text. The
+ * escapes are those of JSON, so escaped JSON stays JSON.
  *
  * @param text Untrusted text.
- * @returns The text with those characters escaped.
+ * @returns The text with those characters escaped, on one line.
  *
- * @example An escape sequence in a user id
+ * @example An escape sequence and a zero-width space in a user id
  * ```ts
  * import { printable } from "./format.ts";
  *
  * console.assert(printable("a\u001b[2Jb") === "a\\u001b[2Jb");
+ * console.assert(printable("al\u200bice") === "al\\u200bice");
  * ```
  */
 export function printable(text: string): string {
+  // split("") gives UTF-16 units: a tag character becomes its two escapes, as in JSON.
   return text.replace(
     UNPRINTABLE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    (c) => c.split("").map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
   );
 }
 
@@ -444,7 +454,8 @@ const REASONS: Record<UserSigErrorCode, string> = {
   ERR_USERSIG_MALFORMED:
     "this is not a ticket, or it was cut short or altered on the way; copy it again, whole",
   ERR_USERSIG_UNSUPPORTED_VERSION:
-    "a ticket of another format; v1 (ECDSA) tickets are checked with the app's public key, not a v2 secret key",
+    "a ticket of another format: a v1 (ECDSA) ticket, checked with the app's public key rather " +
+    'than a v2 secret key, or one whose TLS.ver is not "2.0"',
   ERR_USERSIG_SDKAPPID_MISMATCH: "the ticket was issued for another application",
   ERR_USERSIG_IDENTIFIER_MISMATCH: "the ticket was issued for another user",
   ERR_USERSIG_SIGNATURE_INVALID:
@@ -459,6 +470,33 @@ const REASONS: Record<UserSigErrorCode, string> = {
     "the PrivateMapKey is authentic (its signature is valid), but the library that issued it " +
     "wrote its room record badly; issue it again with a library that writes it in UTF-8",
 };
+
+/** Why a v1 ticket is refused: no v2 secret key checks it. */
+const V1_REASON = "this is a v1 (ECDSA) ticket: it is checked with the app's public key " +
+  "(TLSSigAPI from the legacy entry point), not with a v2 secret key";
+
+/** Why a ticket of an unknown version is refused. */
+const UNKNOWN_VERSION_REASON = 'the ticket\'s version (TLS.ver) is not "2.0", the version of ' +
+  "every v2 ticket: it was altered, or not written by a ticket library";
+
+/**
+ * What one of the `UserSigError` codes means, for any ticket: what
+ * `usersig explain ERR_…` prints. {@link explain} says why one ticket was
+ * refused.
+ *
+ * @param code The code.
+ * @returns The meaning in words, one line.
+ *
+ * @example Another format
+ * ```ts
+ * import { errorMeaning } from "./format.ts";
+ *
+ * console.assert(errorMeaning("ERR_USERSIG_UNSUPPORTED_VERSION").includes("v1 (ECDSA)"));
+ * ```
+ */
+export function errorMeaning(code: UserSigErrorCode): string {
+  return REASONS[code];
+}
 
 /**
  * Whether `text` is one of the `UserSigError` codes.
@@ -502,10 +540,12 @@ export interface Expected {
 /**
  * One line saying why a ticket was rejected, in words a person can act on;
  * precise when the ticket could be decoded (which app, which user, how long
- * ago it expired). Never contains the ticket or a key.
+ * ago it expired), and about its version either way (a v1 ticket, or an
+ * unknown `TLS.ver`). Never contains the ticket or a key.
  *
  * @param code The rejection's code.
- * @param decoded The ticket as decoded without a key, when it could be.
+ * @param decoded The ticket as decoded without a key; undefined when it
+ * could not be decoded.
  * @param expected What it was checked against.
  * @param now The clock, unix seconds.
  * @returns The explanation, without the code.
@@ -527,6 +567,10 @@ export function explain(
   expected: Expected,
   now: number,
 ): string {
+  if (code === "ERR_USERSIG_UNSUPPORTED_VERSION") {
+    // decodeUserSig reads a v1 ticket, and refuses a v2 one of another TLS.ver.
+    return decoded?.format === "v1" ? V1_REASON : UNKNOWN_VERSION_REASON;
+  }
   if (decoded !== undefined) {
     if (code === "ERR_USERSIG_EXPIRED") {
       const expiresAt = Math.min(decoded.expiresAt, decoded.privateMap?.expiresAt ?? Infinity);
@@ -568,6 +612,8 @@ export function explain(
  *
  * @param code The rejection's code.
  * @param ticket Which kind of ticket was rejected.
+ * @param shape `"empty"` when no ticket was given, `"v1"` for a v1 ticket
+ * (see `tencentCodesFor`).
  * @returns The codes in words, or `""` when Tencent has none for it.
  *
  * @example An expired PrivateMapKey
@@ -578,9 +624,13 @@ export function explain(
  * console.assert(text === "-100006 (TRTC native), -10019 (TRTC web)");
  * ```
  */
-export function tencentCodesText(code: UserSigErrorCode, ticket: TicketKind): string {
+export function tencentCodesText(
+  code: UserSigErrorCode,
+  ticket: TicketKind,
+  shape?: "empty" | "v1",
+): string {
   const groups = new Map<string, number[]>();
-  for (const row of tencentCodesFor(code, ticket)) {
+  for (const row of tencentCodesFor(code, ticket, shape)) {
     groups.set(row.origin, [...groups.get(row.origin) ?? [], row.code]);
   }
   return [...groups].map(([origin, codes]) => `${codes.join(", ")} (${origin})`).join(", ");

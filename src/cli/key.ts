@@ -22,17 +22,94 @@ const V1_KEY_MESSAGE =
   "the key looks like a v1 (ECDSA) private key in PEM form; v2 tickets are signed with the " +
   "secret key string shown in the console's application settings";
 
+/** Why a key file could not be read, from the error's name; never its path. */
 function fileProblem(error: unknown): string {
-  const { name, code } = (error ?? {}) as { name?: string; code?: string };
+  const { name, code, message } = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    message?: unknown;
+  };
   if (name === "NotFound" || code === "ENOENT") return "no such file";
   if (name === "PermissionDenied" || code === "EACCES") return "permission denied";
-  if (name === "NotCapable") return "no read permission (run deno with --allow-read)";
+  if (name === "NotCapable") {
+    // Deno asks for --allow-all, not --allow-read, before it opens such paths.
+    return typeof message === "string" && message.includes("--allow-all")
+      ? "Deno opens this file only with --allow-all, as it does /dev/stdin, /proc and /sys; " +
+        "to give the key on standard input, pipe it in and leave out --key-file"
+      : "no read permission (run deno with --allow-read)";
+  }
   if (name === "IsADirectory" || code === "EISDIR") return "it is a directory";
   if (name === "TooLarge") return TOO_LARGE;
   if (name === "TimedOut") {
-    return "it did not open within seconds: a FIFO that nobody writes to? Write to it first";
+    return "it was not read to its end within seconds: a FIFO that nobody writes to? Or " +
+      "that is never closed? Write the key, then close it";
   }
+  if (name === "Utf16") {
+    return 'it is UTF-16 (Notepad\'s "Unicode"); save it as UTF-8';
+  }
+  if (name === "NotUtf8") return "it is not UTF-8 text";
   return "it could not be read";
+}
+
+function named(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/**
+ * Decodes the bytes of a key file as UTF-8, strictly: a byte sequence that
+ * is not UTF-8 is refused rather than read as U+FFFD, and so is a UTF-16
+ * file (one that starts with a UTF-16 byte order mark, as Notepad's
+ * "Unicode" writes), either of which would sign with another key. A UTF-8
+ * byte order mark is dropped.
+ *
+ * @param bytes The file's bytes.
+ * @returns The text.
+ * @throws {Error} Named `"Utf16"` for a UTF-16 file, `"NotUtf8"` for other
+ * bytes that are not UTF-8; the message holds none of the bytes.
+ *
+ * @example A UTF-8 file, and a UTF-16 one
+ * ```ts
+ * import { decodeKeyFile } from "./key.ts";
+ *
+ * console.assert(decodeKeyFile(new TextEncoder().encode("key\n")) === "key\n");
+ * try {
+ *   decodeKeyFile(Uint8Array.of(0xff, 0xfe, 0x6b, 0x00));
+ * } catch (error) {
+ *   console.assert((error as Error).name === "Utf16");
+ * }
+ * ```
+ */
+export function decodeKeyFile(bytes: Uint8Array): string {
+  if (
+    bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) ||
+      (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    throw named("Utf16", "a UTF-16 byte order mark");
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw named("NotUtf8", "bytes that are not UTF-8");
+  }
+}
+
+/**
+ * What no key holds: control characters, invisible format characters,
+ * separators, and U+FFFD, which stands for bytes that were not UTF-8.
+ */
+const NOT_IN_A_KEY = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\ufffd]/u;
+
+/** Why a key with such a character is refused; never the key or the character's place. */
+function badCharacter(key: string, from: string): string {
+  const found = NOT_IN_A_KEY.exec(key)![0];
+  if (found === "\ufffd") {
+    return `the secret key from ${from} has a replacement character (U+FFFD): its bytes were ` +
+      "not UTF-8 text";
+  }
+  const kind = /\p{Cc}/u.test(found) ? "a control" : "an invisible";
+  const utf16 = key.includes("\u0000") ? " (a UTF-16 file? save it as UTF-8)" : "";
+  return `the secret key from ${from} has ${kind} character${utf16}; a secret key is ` +
+    "printable text, on one line";
 }
 
 /**
@@ -44,10 +121,11 @@ function fileProblem(error: unknown): string {
  * @param keyFile The `--key-file` path, if given.
  * @param io The process's input and output.
  * @returns The key.
- * @throws {UsageError} When the file cannot be read or is larger than
- * {@link MAX_KEY_FILE_BYTES}, no key is found, the key is a v1 PEM key, or
- * it has more than one line (a `.env` file). The message never holds the
- * key, nor the path (a key typed in its place).
+ * @throws {UsageError} When the file cannot be read, is larger than
+ * {@link MAX_KEY_FILE_BYTES}, or is not UTF-8, no key is found, the key is
+ * a v1 PEM key, it has more than one line (a `.env` file), or a control or
+ * invisible character. The message never holds the key, nor the path (a
+ * key typed in its place).
  *
  * @example From the environment
  * ```ts
@@ -98,6 +176,7 @@ export async function readSecretKey(keyFile: string | undefined, io: CliIo): Pro
         "key alone, on one line, or every line would be taken as the key",
     );
   }
+  if (NOT_IN_A_KEY.test(key)) throw new UsageError(badCharacter(key, from));
   return key;
 }
 

@@ -13,8 +13,10 @@ import {
 } from "../../mod.ts";
 import { type ArgSpec, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import {
+  errorMeaning,
   explain,
   formatFields,
+  formatTime,
   forTerminal,
   inspectFields,
   inspectJson,
@@ -27,7 +29,14 @@ import {
   ticketWarnings,
 } from "./format.ts";
 import { KEY_ENV, readSecretKey } from "./key.ts";
-import { checkRoomId, checkRoomStr, checkRoomStrToIssue, checkUserId } from "../validate.ts";
+import {
+  checkRoomId,
+  checkRoomStr,
+  checkRoomStrToIssue,
+  checkSdkAppId,
+  checkUserId,
+  U32_MAX,
+} from "../validate.ts";
 import { TENCENT_CODES, tencentCode, tencentCodesFor, type TicketKind } from "../tencent_codes.ts";
 import { VERSION } from "../version.ts";
 import { REST_COMMAND } from "./rest.ts";
@@ -41,10 +50,12 @@ export interface CliIo {
   /** An environment variable, or undefined. */
   env(name: string): string | undefined;
   /**
-   * Reads a whole text file of at most `maxBytes` bytes. For a longer one,
-   * or one without an end such as `/dev/zero`, it stops reading once past
-   * the limit and rejects with an error named `"TooLarge"`. When the file
-   * cannot even be opened within seconds (a FIFO that nobody writes to), it
+   * Reads a whole key file of at most `maxBytes` bytes, as UTF-8 (see
+   * `decodeKeyFile`: it rejects with an error named `"Utf16"` or
+   * `"NotUtf8"`). For a longer file, or one without an end such as
+   * `/dev/zero`, it stops reading once past the limit and rejects with an
+   * error named `"TooLarge"`. When the file is not opened and read to its
+   * end within seconds (a FIFO that nobody writes to, or never closes), it
    * rejects with an error named `"TimedOut"`.
    */
   readTextFile(path: string, maxBytes: number): Promise<string>;
@@ -235,8 +246,19 @@ function parsedOption<T>(
   }
 }
 
-function expireOf(args: ParsedArgs, fallback: number): number {
-  return parsedOption(args, "expire", parseDuration) ?? fallback;
+/**
+ * `--expire`, or `fallback`, checked against the clock before the key is
+ * asked for: a ticket's times are unsigned 32-bit numbers.
+ */
+function expireOf(args: ParsedArgs, fallback: number, now: number): number {
+  const expire = parsedOption(args, "expire", parseDuration) ?? fallback;
+  if (now + expire > U32_MAX) {
+    throw new UsageError(
+      `--expire reaches past ${formatTime(U32_MAX)}, the last time a ticket can hold: ` +
+        `at most ${U32_MAX - now} seconds from now`,
+    );
+  }
+  return expire;
 }
 
 /** Not echoed: a value typed in the wrong place may be a secret. */
@@ -309,8 +331,8 @@ async function gen(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> 
   noPositionals(args);
   const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
   const userId = checkUserId(required(args, "user"), "--user");
-  const expire = expireOf(args, 15552000);
   const now = io.now();
+  const expire = expireOf(args, 15552000, now);
   const userSig = await issue(
     sdkAppId,
     args,
@@ -335,8 +357,8 @@ async function privateMapKey(args: ParsedArgs, io: CliIo, json: boolean): Promis
   }
   const privilegeMap = privilegesOf(args);
   if (privilegeMap === undefined) throw new UsageError("--privileges is required");
-  const expire = expireOf(args, 300);
   const now = io.now();
+  const expire = expireOf(args, 300, now);
   const ticket = await issue(
     sdkAppId,
     args,
@@ -371,7 +393,7 @@ async function privateMapKey(args: ParsedArgs, io: CliIo, json: boolean): Promis
 }
 
 async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<number> {
-  const sdkAppId = requiredNumber(args, "sdkappid", "1400000000");
+  const sdkAppId = checkSdkAppId(requiredNumber(args, "sdkappid", "1400000000"));
   const userId = required(args, "user");
   const room = roomOf(args, false);
   const privileges = privilegesOf(args);
@@ -397,27 +419,28 @@ async function verify(args: ParsedArgs, io: CliIo, json: boolean): Promise<numbe
     }
   } catch (error) {
     if (!(error instanceof UserSigError)) throw error;
-    const reason = explain(error.code, decoded, { sdkAppId: sdkAppId, userId }, now);
-    const ticket: TicketKind = (decoded && roomRecordOf(decoded)) || room.roomId !== undefined ||
+    // Tencent has codes of its own for no ticket at all, and one more for a v1 ticket.
+    const shape = ticket === "" ? "empty" : decoded?.format === "v1" ? "v1" : undefined;
+    const reason = shape === "empty"
+      ? "the ticket is empty"
+      : explain(error.code, decoded, { sdkAppId: sdkAppId, userId }, now);
+    const kind: TicketKind = (decoded && roomRecordOf(decoded)) || room.roomId !== undefined ||
         room.roomStr !== undefined || privileges !== undefined
       ? "PrivateMapKey"
       : "UserSig";
     const warnings = decoded === undefined ? [] : ticketWarnings(decoded);
     if (json) {
-      const tencentCodes = tencentCodesFor(error.code, ticket).map(({ code, origin, name }) => ({
-        code,
-        origin,
-        name,
-      }));
+      const rows = tencentCodesFor(error.code, kind, shape);
+      const tencentCodes = rows.map(({ code, origin, name }) => ({ code, origin, name }));
       print(io, {
         valid: false,
         error: { code: error.code, message: reason, tencentCodes },
         warnings,
       });
     } else {
-      const tencent = tencentCodesText(error.code, ticket);
+      const tencent = tencentCodesText(error.code, kind, shape);
       io.stderr(
-        `invalid: ${error.code}: ${reason}\n` +
+        `invalid: ${error.code}: ${printable(reason)}\n` +
           (tencent
             ? `Tencent answers it with ${tencent}; "${NAME} explain CODE" says more\n`
             : "") +
@@ -452,7 +475,7 @@ function explainCode(args: ParsedArgs, io: CliIo, json: boolean): number {
   const text = positional(args, "CODE");
   if (isUserSigErrorCode(text)) {
     const codes = (ticket: TicketKind) => tencentCodesFor(text, ticket).map((row) => row.code);
-    const meaning = explain(text, undefined, {}, io.now());
+    const meaning = errorMeaning(text);
     if (json) {
       print(io, {
         code: text,
@@ -468,7 +491,7 @@ function explainCode(args: ParsedArgs, io: CliIo, json: boolean): number {
     }
     return 0;
   }
-  if (!/^-?\d{1,9}$/.test(text)) {
+  if (!/^-?\d+$/.test(text)) {
     // Not echoed: it may be anything.
     throw new UsageError("CODE must be a number, such as 70009 or -100018, or an ERR_ code");
   }
@@ -478,7 +501,10 @@ function explainCode(args: ParsedArgs, io: CliIo, json: boolean): number {
     else io.stdout(formatFields(tencentCodeFields(row)));
     return 0;
   }
-  const message = `${text} is not a code this table knows; it knows ${
+  // Any other number is a code this table does not know; a long one is not repeated.
+  const message = `${
+    text.length <= 12 ? text : "that number"
+  } is not a code this table knows; it knows ${
     TENCENT_CODES.map((known) => known.code).join(", ")
   }`;
   if (json) print(io, { error: { code: "ERR_UNKNOWN_CODE", message } });
@@ -491,23 +517,27 @@ function fail(error: unknown, io: CliIo, json: boolean, command: string | undefi
     error instanceof RangeError;
   if (usage || error instanceof UserSigError) {
     const code = error instanceof UserSigError ? error.code : "ERR_USAGE";
+    // From a ticket, its message comes from the core: decodeUserSig failed.
     const message = error instanceof UserSigError
       ? `${explain(error.code, undefined, {}, io.now())} (${error.message})`
       : (error as Error).message;
     if (json) {
-      print(io, { error: { code, message } });
+      print(io, { error: { code, message } }); // JSON escapes its line breaks
     } else if (usage) {
+      // A message is one line, its line breaks escaped; only the CLI's own layout has more.
       const topic = command !== undefined && command in COMMANDS ? `${command} ` : "";
-      io.stderr(`${NAME}: error: ${message}\nRun "${NAME} ${topic}--help" for usage.\n`);
+      io.stderr(
+        `${NAME}: error: ${printable(message)}\nRun "${NAME} ${topic}--help" for usage.\n`,
+      );
     } else {
-      io.stderr(`${NAME}: ${code}: ${message}\n`);
+      io.stderr(`${NAME}: ${code}: ${printable(message)}\n`);
     }
     return usage ? 2 : 1;
   }
   // Not expected; reported without a stack trace, and without a message that
   // could hold input.
   const name = error instanceof Error ? error.name : typeof error;
-  io.stderr(`${NAME}: unexpected ${name}; please report it\n`);
+  io.stderr(`${NAME}: unexpected ${printable(name)}; please report it\n`);
   return 1;
 }
 
@@ -558,6 +588,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 0;
     }
     if (command === "--version" || command === "-V") {
+      // Not echoed: a stray argument may well be a key.
+      if (rest.length > 0) throw new UsageError(`${command} takes no argument`);
       io.stdout(`${NAME} ${VERSION}\n`);
       return 0;
     }
