@@ -5,42 +5,91 @@
 // Reports requests/s, p50/p99 latency, failed valid requests and 5xx, then
 // verifies every ticket with the core for its token's sub. Not a test.
 //
-// Usage: deno task load [--requests 20000] [--concurrency 50] [--oversized 2]
-//                       [--url http://127.0.0.1:8787]
-// Without --url it starts its own Worker on 127.0.0.1:8790 and stops it at the end.
+// Usage: see USAGE below (`deno task load --help`). Without --url it starts
+// its own Worker on 127.0.0.1, at a port that is free, and stops it at the end.
 import { TLSSigAPIv2 } from "../mod.ts";
 import { DEMO_SDK_APP_ID, mintToken, readDevVars, startLocalWorker } from "./dev_env.ts";
 
-function option(name: string, fallback: string): string {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
-}
+const USAGE = `Usage: deno task load [options]
 
-const requests = Number(option("requests", "20000"));
-const concurrency = Number(option("concurrency", "50"));
-const oversized = Number(option("oversized", "0"));
-const MAX_SECONDS = Number(option("max-seconds", "300"));
-if (
-  !(requests >= 1 && requests <= 1_000_000 && concurrency >= 1 && concurrency <= 1000 &&
-    oversized >= 0 && oversized <= 50)
-) {
-  console.error("--requests must be 1..1000000, --concurrency 1..1000 and --oversized 0..50");
+A bounded load on the local Worker (wrangler dev, workerd) on loopback; prints
+requests/s, latency, failures, and verifies every ticket. Not a test.
+
+  --requests N      requests to send, 1 to 1000000 (default 20000)
+  --concurrency C   requests in flight, 1 to 1000 (default 50)
+  --oversized P     percent of requests that are 5 KB chunked uploads, which
+                    must get 413, 0 to 50 (default 0)
+  --max-seconds S   stop sending after S seconds, 1 to 3600 (default 300)
+  --url URL         a running service on 127.0.0.1, localhost or [::1]
+                    (default: start a Worker at a free port, stop it after)
+  --help, -h        this text`;
+
+/** The options and their defaults; `--name value` or `--name=value`. */
+const DEFAULTS: Record<string, string> = {
+  requests: "20000",
+  concurrency: "50",
+  oversized: "0",
+  "max-seconds": "300",
+  url: "",
+};
+
+function usageError(message: string): never {
+  console.error(`load: ${message} (deno task load --help lists the options)`);
   Deno.exit(2);
 }
+
+function parseOptions(args: string[]): Record<string, string> {
+  const options = { ...DEFAULTS };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--help" || arg === "-h") {
+      console.log(USAGE);
+      Deno.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    if (match === null || !Object.hasOwn(DEFAULTS, match[1])) {
+      usageError(`unknown argument ${JSON.stringify(arg)}`);
+    }
+    const value = match[2] ?? args[++i];
+    if (value === undefined) usageError(`--${match[1]} needs a value`);
+    options[match[1]] = value;
+  }
+  return options;
+}
+
+const options = parseOptions(Deno.args);
+/** The option `name` as an integer from `min` to `max`. */
+function count(name: string, min: number, max: number): number {
+  const n = /^\d{1,7}$/.test(options[name]) ? Number(options[name]) : NaN;
+  if (!(n >= min && n <= max)) usageError(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+const requests = count("requests", 1, 1_000_000);
+const concurrency = count("concurrency", 1, 1000);
+const oversized = count("oversized", 0, 50);
+const MAX_SECONDS = count("max-seconds", 1, 3600);
 /** Every how many requests one is an oversized upload (0: none). */
 const OVERSIZED_EVERY = oversized > 0 ? Math.round(100 / oversized) : 0;
 const OVERSIZED_CHUNKS = 5;
-const given = option("url", "");
-if (given !== "" && !["127.0.0.1", "localhost", "[::1]"].includes(new URL(given).hostname)) {
-  console.error("the load run only targets loopback (127.0.0.1, localhost, [::1])");
-  Deno.exit(2);
+const given = options.url;
+const givenHost = URL.parse(given)?.hostname ?? "";
+if (given !== "" && !["127.0.0.1", "localhost", "[::1]"].includes(givenHost)) {
+  usageError("--url must be on loopback (127.0.0.1, localhost, [::1])");
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (wrangler dev takes no port 0). */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }
 
 const vars = readDevVars();
 const USERS = 50;
 const users = Array.from({ length: USERS }, (_, i) => `load-user-${i}`);
 const tokens = await Promise.all(users.map((u) => mintToken(u, vars["AUTH_JWT_SECRET"], 3600)));
-const worker = given === "" ? await startLocalWorker(8790, { quiet: true }) : undefined;
+const worker = given === "" ? await startLocalWorker(freePort(), { quiet: true }) : undefined;
 const base = (given || worker!.url).replace(/\/$/, "");
 
 interface Issued {

@@ -4,6 +4,7 @@
 // app.
 import { Hono } from "hono";
 import { jwt, type JwtVariables, sign } from "hono/jwt";
+import { mount } from "hono/mount";
 import { userSigRoutes, type UserSigRoutesOptions } from "../hono.ts";
 import { exampleRoomPolicy, fromEnv, jwtAuthenticator, ServiceError } from "../service.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
@@ -172,17 +173,36 @@ test("hono: the routes work under /api/im, /v1/tencent/im (a base path and a rou
   ]);
 });
 
-test("hono: the same routes mounted at two prefixes serve both, and app.mount() works too", async () => {
+test("hono: the same routes mounted at two prefixes serve both", async () => {
   const log: string[] = [];
   const routes = userSigRoutes(options((c) => c.req.header("x-user") ?? "", log));
   const app = new Hono();
   app.route("/a", routes);
   app.route("/b/c", routes);
-  app.mount("/mounted", routes.fetch);
-  for (const path of ["/a/usersig", "/b/c/usersig", "/mounted/usersig"]) {
+  for (const path of ["/a/usersig", "/b/c/usersig"]) {
     const response = await app.request(path, { method: "POST", headers: { "x-user": "bob" } });
     assertEquals([path, response.status, (await response.json()).userId], [path, 200, "bob"]);
   }
+});
+
+test("hono: app.mount() and hono/mount hand the routes a decoded path, which is why the docs say app.route() only", async () => {
+  const log: string[] = [];
+  const routes = userSigRoutes(options(() => "bob", log));
+  const app = new Hono();
+  app.route("/routed", routes);
+  app.mount("/mounted", routes.fetch);
+  app.all("/middleware/*", mount(routes.fetch));
+  const status = async (path: string) => {
+    const response = await app.request(path, { method: "POST" });
+    await response.body?.cancel();
+    return response.status;
+  };
+  assertEquals(await status("/routed/usersig"), 200);
+  assertEquals(await status("/routed/%75sersig"), 404);
+  // Hono rewrites the request with the decoded path: the spelling is lost.
+  // Should Hono keep it one day, docs/frameworks.md can allow them.
+  assertEquals(await status("/mounted/%75sersig"), 200);
+  assertEquals(await status("/middleware/%75sersig"), 200);
 });
 
 test("hono: userId gets the Hono context: hono/jwt's payload, other middleware's variables, the env", async () => {

@@ -11,12 +11,13 @@ import {
   tencentCode,
 } from "../rest.ts";
 import { decodeUserSig, TLSSigAPIv2 } from "../mod.ts";
-import { redact, safeCause } from "../src/rest/errors.ts";
-import { MAX_RESPONSE_BYTES } from "../src/rest/response.ts";
+import { redact, redactJson, safeCause } from "../src/rest/errors.ts";
+import { MAX_RESPONSE_BYTES, MAX_RESPONSE_CHUNKS, readAnswer } from "../src/rest/response.ts";
 import { TicketCache } from "../src/rest/ticket_cache.ts";
 import { VERSION } from "../src/version.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { test } from "./harness.ts";
+import { chunked, detachedChunks } from "./hostile_streams.ts";
 import { REST_CASES, type RestEnv } from "./rest_cases.ts";
 import { STANDIN_APP, STANDIN_KEY, standInFetch, TencentStandIn } from "./rest_standin.ts";
 
@@ -332,6 +333,8 @@ test("redact() removes a UserSig, encoded or cut, and every usersig= value", () 
   const out = redact(text, userSig);
   assert(!out.includes("eJyr") && !out.includes("zzz"), out);
   assertEquals(out.split("[redacted]").length - 1, 5);
+  const lower = redact(`x ${encodeURIComponent(userSig).replaceAll("*", "%2a")} y`, userSig);
+  assertEquals(lower, "x [redacted] y");
   assert(out.includes("random=1"), out);
 });
 
@@ -367,4 +370,167 @@ test("the UserSig and the key stay out of the client's own properties and JSON",
   const url = new URL(await client.url("s", "c"));
   const shown = JSON.stringify(client) + Object.values(client).join(" ");
   assert(!shown.includes(STANDIN_KEY) && !shown.includes(url.searchParams.get("usersig")!), shown);
+});
+
+/** `text` with every character written as a JSON escape, `\\u0065` for `e`. */
+function escaped(text: string): string {
+  return [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+}
+
+/** Every text an error offers a logger, with JSON escapes in them decoded. */
+function everything(error: RestApiError): string {
+  const texts = [
+    error.message,
+    String(error.stack),
+    String(error.errorInfo),
+    JSON.stringify(error.response ?? null),
+    JSON.stringify(error),
+  ];
+  const decoded = texts.map((t) =>
+    t.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+  );
+  return [...texts, ...decoded].join("\n");
+}
+
+test("a server that JSON-escapes the UserSig in a failed answer cannot get it into the error", async () => {
+  const answers: [string, (sig: string) => string, number, string][] = [
+    [
+      "every character escaped",
+      (sig) => `{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"${escaped(sig)}"}`,
+      200,
+      "ERR_REST_ACTION_FAILED",
+    ],
+    [
+      "one character escaped",
+      (sig) =>
+        `{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"${escaped(sig.slice(0, 1))}${
+          sig.slice(1)
+        }"}`,
+      200,
+      "ERR_REST_ACTION_FAILED",
+    ],
+    [
+      "as a key, nested",
+      (sig) =>
+        `{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"k","a":[{"${escaped(sig)}":["${
+          escaped(sig)
+        }"]}]}`,
+      200,
+      "ERR_REST_ACTION_FAILED",
+    ],
+    [
+      "in an answer of another shape",
+      (sig) => `{"ActionStatus":"MAYBE","${escaped(sig.slice(0, 2))}":"${escaped(sig)}"}`,
+      200,
+      "ERR_REST_BAD_RESPONSE",
+    ],
+    ["in a JSON string", (sig) => `"${escaped(sig)}"`, 200, "ERR_REST_BAD_RESPONSE"],
+    [
+      "in a 500's ErrorInfo",
+      (sig) => `{"ActionStatus":"FAIL","ErrorCode":1,"ErrorInfo":"${escaped(sig)}"}`,
+      500,
+      "ERR_REST_HTTP_STATUS",
+    ],
+    [
+      "percent-encoded, %2a",
+      (sig) =>
+        JSON.stringify({
+          ActionStatus: "FAIL",
+          ErrorCode: 70009,
+          ErrorInfo: encodeURIComponent(sig).replaceAll("*", "%2a"),
+        }),
+      200,
+      "ERR_REST_ACTION_FAILED",
+    ],
+  ];
+  for (const [what, answer, status, code] of answers) {
+    let userSig = "";
+    const client = new RestApiClient(base({
+      fetch: (url) => {
+        userSig = new URL(url).searchParams.get("usersig")!;
+        return Promise.resolve(new Response(answer(userSig), { status }));
+      },
+    }));
+    const error = await assertRejects(() => client.call("s", "c"), code);
+    const shown = everything(error as RestApiError);
+    for (let at = 0; at + 24 <= userSig.length; at += 8) {
+      assert(
+        !shown.includes(userSig.slice(at, at + 24)),
+        `${what}: the error shows the UserSig: ${shown}`,
+      );
+    }
+    assert(shown.includes("[redacted]"), `${what}: ${shown}`);
+  }
+});
+
+test("an OK answer is returned as Tencent sent it, unredacted", async () => {
+  let sent = "";
+  const client = new RestApiClient(base({
+    fetch: (url) => Promise.resolve(Response.json({ ActionStatus: "OK", Echo: sent = url })),
+  }));
+  const answer = await client.call("s", "c");
+  assert(sent.includes("usersig=") && answer.Echo === sent, String(answer.Echo));
+});
+
+test("redactJson() redacts every string and key, keeps the rest, and a __proto__ key stays a key", () => {
+  const value = JSON.parse(
+    '{"a":["SECRET",1,null,true,{"SECRET":"x SECRET"}],"__proto__":{"polluted":"SECRET"}}',
+  );
+  const safe = redactJson(value, "SECRET") as Record<string, unknown>;
+  assertEquals(
+    JSON.stringify(safe),
+    '{"a":["[redacted]",1,null,true,{"[redacted]":"x [redacted]"}],"__proto__":{"polluted":"[redacted]"}}',
+  );
+  assertEquals(Object.getPrototypeOf(safe), Object.prototype);
+  assertEquals((safe as { polluted?: unknown }).polluted, undefined);
+  assertEquals(({} as { polluted?: unknown }).polluted, undefined);
+});
+
+test("a failed answer nested 100000 deep is an ERR_REST_BAD_RESPONSE, not a stack overflow", async () => {
+  const deep = `{"ActionStatus":"MAYBE","x":${"[".repeat(100000)}${"]".repeat(100000)}}`;
+  const client = new RestApiClient(base({ fetch: () => Promise.resolve(new Response(deep)) }));
+  await assertRejects(
+    () => client.call("s", "c"),
+    "ERR_REST_BAD_RESPONSE",
+    "not in Tencent's shape",
+  );
+});
+
+test("an answer of endless 1-byte chunks is refused after MAX_RESPONSE_CHUNKS reads", async () => {
+  const { stream, seen } = chunked(() => new Uint8Array([32]));
+  const client = new RestApiClient(base({ fetch: () => Promise.resolve(new Response(stream)) }));
+  await assertRejects(
+    () => client.call("s", "c"),
+    "ERR_REST_BAD_RESPONSE",
+    "more than 65536 chunks",
+  );
+  assert(seen.pulled <= MAX_RESPONSE_CHUNKS + 2, `${seen.pulled} reads`);
+  assert(seen.cancelled, "cancelled");
+});
+
+test("an answer's bytes are copied as they come: no chunk is kept after its read", async () => {
+  const json = JSON.stringify({ ActionStatus: "OK", ErrorCode: 0, Data: "x".repeat(50) });
+  const { stream, detached } = detachedChunks(new TextEncoder().encode(json));
+  const response = { status: 200, headers: new Headers(), body: stream } as unknown as Response;
+  const answer = await readAnswer(response, new AbortController().signal, "s/c", "sig");
+  assertEquals(detached(), json.length, "every chunk's buffer was detached after its read");
+  assertEquals(answer.Data, "x".repeat(50));
+});
+
+test("an answer that dribbles past the timeout, from a fetch that ignores its signal, times out and is cancelled", async () => {
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.enqueue(new Uint8Array([32]));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }, { highWaterMark: 0 });
+  const client = new RestApiClient(
+    base({ fetch: () => Promise.resolve(new Response(stream)), timeout: 100 }),
+  );
+  await assertRejects(() => client.call("s", "c"), "ERR_REST_TIMEOUT", "no complete answer");
+  assert(cancelled, "the answer's stream was cancelled");
 });

@@ -2,9 +2,11 @@
 // its end (within bounds) before the answer goes out, never left half-read
 // or cancelled early (which breaks `wrangler dev`'s proxy); a body that
 // breaks off is a 400, not a logged 500.
-import { createUserSigHandler, fromEnv, jwtAuthenticator } from "../service.ts";
+import { createUserSigHandler, exampleRoomPolicy, fromEnv, jwtAuthenticator } from "../service.ts";
+import { readBody } from "../src/service/body.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
+import { chunked, detachedChunks } from "./hostile_streams.ts";
 import { BASE, TEST_ENV, testKeys, token } from "./service_cases.ts";
 
 /** A body of `chunks` chunks of `size` bytes that records how far it was read. */
@@ -141,4 +143,73 @@ test("service body: a ticket request's small streamed body is read whole and the
   assertEquals(answer.status, 200);
   assertEquals(answer.body.userId, "alice");
   assert(seen.finished && !seen.cancelled);
+});
+
+const oneByte = () => new Uint8Array(1).fill(0x78);
+
+test("service body: an endless body of 1-byte chunks is read and drained in 4096 chunks in all, then cancelled", async () => {
+  for (
+    const [path, bearer, status] of [["/nowhere", false, 404], ["/usersig", true, 413]] as const
+  ) {
+    const { stream, seen } = chunked(oneByte);
+    const answer = await send("POST", path, stream, bearer);
+    assertEquals(answer.status, status);
+    assert(seen.cancelled, "cancelled");
+    // The 413 reads up to the 4096-byte limit, then drains in what is left of the 4096 chunks.
+    assert(seen.pulled <= 4096 + 2, `${path}: ${seen.pulled} reads`);
+  }
+});
+
+test("service body: a body over the limit is drained in what is left of its 4096 chunks", async () => {
+  // 4000 chunks of the 4096 bytes, one that passes the limit, then 1-byte chunks without end.
+  const { stream, seen } = chunked((i) => i === 4000 ? new Uint8Array(200) : oneByte());
+  const answer = await send("POST", "/usersig", stream);
+  assertEquals([answer.status, answer.body.error.code], [413, "ERR_BODY_TOO_LARGE"]);
+  assert(seen.cancelled, "cancelled");
+  assert(seen.pulled <= 4096 + 2, `${seen.pulled} reads`);
+});
+
+test("service body: an endless body of empty chunks is refused, not read forever", async () => {
+  const { stream, seen } = chunked(() => new Uint8Array(0));
+  const answer = await send("POST", "/privatemapkey", stream);
+  assertEquals([answer.status, answer.body.error.code], [400, "ERR_BAD_REQUEST"]);
+  assertEquals(answer.body.error.message, "the request body came in more than 4096 chunks");
+  assert(seen.cancelled && seen.pulled <= 4096 + 2, `${seen.pulled} reads`);
+});
+
+test("service body: a body at the limit in 1-byte chunks is read whole; one chunk more is a 400", async () => {
+  const json = JSON.stringify({ roomStr: "alice", privileges: "EnterRoom" });
+  const padded = new TextEncoder().encode(json + " ".repeat(4096 - json.length));
+  const bearer = `Bearer ${await token(await testKeys())}`;
+  const settings = { ...fromEnv(TEST_ENV), maxBodyBytes: 8192 };
+  const handler = createUserSigHandler(settings, {
+    authenticate: jwtAuthenticator(settings.auth),
+    roomPolicy: exampleRoomPolicy,
+  });
+  for (const [size, status] of [[4096, 200], [4097, 400]]) {
+    const { stream } = chunked((i) => padded.subarray(i, i + 1), size);
+    const response = await handler(
+      new Request(BASE + "/privatemapkey", {
+        method: "POST",
+        headers: { authorization: bearer },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
+    const body = await response.json();
+    assertEquals(response.status, status, `${size} chunks: ${JSON.stringify(body)}`);
+  }
+});
+
+test("service body: the body's bytes are copied as they come: no chunk is kept after its read", async () => {
+  const json = JSON.stringify({ roomStr: "alice", privileges: "EnterRoom" });
+  const { stream, detached } = detachedChunks(new TextEncoder().encode(json));
+  const request = { body: stream, headers: new Headers() } as unknown as Request;
+  const bytes = await readBody(request, 4096);
+  assertEquals(detached(), json.length, "every chunk's buffer was detached after its read");
+  assertEquals(new TextDecoder().decode(bytes), json);
+  assert(
+    bytes.buffer.byteLength <= 4096,
+    `one buffer of at most the limit: ${bytes.buffer.byteLength}`,
+  );
 });

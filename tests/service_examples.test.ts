@@ -375,6 +375,54 @@ async function survivesStrangers(server: Server, settings: Record<string, string
   assert(!/\b500\b|ERR_INTERNAL/.test(server.output()), `an error line: ${server.output()}`);
 }
 
+/**
+ * Request targets and Host headers a stranger can send: a Host that would
+ * move the path (one with a path and a query: `Deno.serve` and `Bun.serve`
+ * build the URL from it) or holds userinfo, Hosts that are no host name,
+ * and targets that only a server that parses them itself sees (Node's http
+ * server hands them over as sent). Each gets a 400 ERR_BAD_REQUEST in the
+ * service's JSON (or, where the server builds the URL from its own address,
+ * the route's own answer), never a 500, and nothing of them is logged: a
+ * query may hold a token.
+ */
+async function survivesHostileUrls(
+  server: Server,
+  expected: { badHost: number; targets: [string, number][] },
+) {
+  const exchange = (target: string, host: string) =>
+    rawExchange(
+      server.port,
+      `GET ${target} HTTP/1.1\r\nhost: ${host}\r\nconnection: close\r\n`,
+      "",
+    );
+  const cases: [string, string, number][] = [
+    ["/nowhere", "x/healthz?", 400], // served as /healthz by a URL built from the Host
+    ["/healthz", "u@x", 400],
+    ["/healthz", "x\\y", 400],
+    ["/healthz", "a b", 400],
+    ...["[", "x:99999", "%"].map((host): [string, string, number] => [
+      "/healthz?token=leak-me",
+      host,
+      expected.badHost,
+    ]),
+    ...expected.targets.map(([target, status]): [string, string, number] => [
+      target,
+      "127.0.0.1",
+      status,
+    ]),
+  ];
+  for (const [target, host, status] of cases) {
+    const what = `GET ${target} with Host ${JSON.stringify(host)}`;
+    const answer = await exchange(target, host);
+    assertEquals(answer.status, status, `${what}: ${answer.text}`);
+    const body = JSON.parse(answer.text);
+    if (status === 400) assertEquals(body.error.code, "ERR_BAD_REQUEST", what);
+  }
+  await sleep(200);
+  const output = server.output();
+  assert(!/\b500\b|ERR_INTERNAL|Invalid URL|leak-me|evil|a:b@/.test(output), `logged: ${output}`);
+}
+
 test(
   "service examples: examples/node/server.mjs answers refused uploads, TRACE and a false Content-Length, logs no aborted upload, and keeps serving",
   async () => {
@@ -391,6 +439,18 @@ test(
     await withServer(process.execPath, ["examples/node/server.mjs"], settings, async (server) => {
       await survivesRefusedUploads(server, settings);
       await survivesStrangers(server, settings);
+      // Node builds the URL from its own address and hands over the target as sent.
+      await survivesHostileUrls(server, {
+        badHost: 200,
+        targets: [
+          ["//evil/healthz", 404], // a path on this server, not the host evil
+          ["http://a:b@y/healthz", 400],
+          ["http://y/healthz", 400],
+          ["http://[/healthz?token=leak-me", 400],
+          ["*", 400],
+          ["/healthz?token=leak-me", 200],
+        ],
+      });
     });
   },
   NODE_ONLY,
@@ -407,8 +467,23 @@ test(
       async (server) => {
         await survivesRefusedUploads(server, settings);
         await survivesStrangers(server, settings);
+        await survivesHostileUrls(server, { badHost: 400, targets: [] });
       },
     );
+  },
+  NODE_ONLY,
+);
+
+test(
+  "service examples: Bun.serve with the handler answers a hostile Host with 400 JSON",
+  async () => {
+    const settings = demoSettings();
+    const script = 'import { serviceFromEnv } from "./service.ts";' +
+      "const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: serviceFromEnv(process.env) });" +
+      "console.log(`usersig service on http://127.0.0.1:${server.port}`);";
+    await withServer(bin("bun"), ["-e", script], settings, async (server) => {
+      await survivesHostileUrls(server, { badHost: 400, targets: [] });
+    });
   },
   NODE_ONLY,
 );

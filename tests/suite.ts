@@ -13,6 +13,7 @@ import "./rest.test.ts";
 import "./service_body.test.ts";
 import "./service_handler.test.ts";
 import "./service_logs.test.ts";
+import "./service_request_url.test.ts";
 import "./service_routes.test.ts";
 import "./service_tokens.test.ts";
 import "./service_user_id.test.ts";

@@ -1,13 +1,21 @@
 // A Hono app with its own login that also hands each signed-in user their
-// Tencent IM / TRTC tickets: hono/jwt checks the app's tokens on /api/im/*,
-// and userSigRoutes() issues tickets for the user a token names. One module
-// for every runtime: worker.ts runs it on Cloudflare Workers, server.ts on
-// Deno and Bun.
+// Tencent IM / TRTC tickets. The app's own API sits behind hono/jwt; the
+// ticket routes, userSigRoutes() under /api/im, check the same bearer tokens
+// with the service's jwtAuthenticator, so that every AUTH_* setting applies
+// exactly as in the Worker. hono/jwt alone could not apply them: it has no
+// maximum token age, does not require exp, knows no typ, audience claim,
+// user id claim or mapping, and answers refusals as text without CORS
+// headers. One module for every runtime: worker.ts runs it on Cloudflare
+// Workers, server.ts on Deno and Bun.
 //
-// Settings, from the environment: SDK_APP_ID, SECRET_KEY, AUTH_JWT_SECRET
-// (the app's HS256 secret, at least 32 bytes), and the optional
-// AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE, USERSIG_EXPIRE, PRIVATEMAPKEY_EXPIRE,
-// ALLOWED_ORIGINS (see docs/service.md).
+// Settings, from the environment, as the edge service's (docs/service.md):
+// SDK_APP_ID, SECRET_KEY, AUTH_JWT_SECRET (the app's HS256 secret, at least
+// 32 bytes: hono/jwt needs it), and the optional AUTH_JWKS_URL (RS256/ES256
+// tokens for the ticket routes), AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE,
+// AUTH_JWT_AUDIENCE_CLAIM, AUTH_JWT_TYPE, AUTH_JWT_MAX_AGE,
+// AUTH_USER_ID_CLAIM, AUTH_USER_ID_MAPPING, USERSIG_EXPIRE,
+// PRIVATEMAPKEY_EXPIRE, ALLOWED_ORIGINS, RESERVED_USER_IDS and BASE_PATH
+// (here: where the ticket routes go, default /api/im).
 //
 // In your app, import from "@usersig/usersig/hono" and
 // "@usersig/usersig/service" instead of these paths.
@@ -17,13 +25,16 @@ import { userSigRoutes } from "../../hono.ts";
 import {
   exampleRoomPolicy,
   fromEnv,
+  jwtAuthenticator,
   ServiceConfigError,
   type ServiceEnv,
-  ServiceError,
 } from "../../service.ts";
 
-/** What hono/jwt puts in the context: the verified token's claims. */
-export type AppEnv = { Variables: JwtVariables<{ sub?: unknown; exp?: unknown }> };
+/** What hono/jwt puts in the context on the app's own routes: the verified token's claims. */
+export type AppEnv = { Variables: JwtVariables<{ sub?: unknown }> };
+
+/** Where the ticket routes go when BASE_PATH is not set. */
+const TICKETS_AT = "/api/im";
 
 /**
  * The app, configured from `env`; throws a ServiceConfigError naming the
@@ -31,40 +42,43 @@ export type AppEnv = { Variables: JwtVariables<{ sub?: unknown; exp?: unknown }>
  * and failures to `log` (default: the console).
  */
 export function createApp(env: ServiceEnv, log?: (line: string) => void): Hono<AppEnv> {
-  const { auth, basePath: _, ...settings } = fromEnv(env);
+  const { auth, basePath, ...settings } = fromEnv(env);
   if (auth.secret === undefined) {
     throw new ServiceConfigError(
       "AUTH_JWT_SECRET",
-      "AUTH_JWT_SECRET is not set: hono/jwt needs it",
+      "AUTH_JWT_SECRET is not set: hono/jwt needs it for the app's own routes",
     );
   }
+  const prefix = basePath || TICKETS_AT;
   const app = new Hono<AppEnv>();
 
-  const login = jwt({
-    secret: auth.secret,
-    alg: "HS256",
-    verification: { iss: auth.issuer, aud: auth.audience },
-  });
-  // A browser's CORS preflight carries no token: the routes answer it.
-  app.use("/api/im/*", (c, next) => c.req.method === "OPTIONS" ? next() : login(c, next));
+  // The ticket routes: every token rule of the settings, the service's JSON
+  // refusals with CORS headers, and its log lines.
+  const authenticate = jwtAuthenticator(auth);
   app.route(
-    "/api/im",
+    prefix,
     userSigRoutes<AppEnv>({
       ...settings,
       roomPolicy: exampleRoomPolicy,
       ...(log && { log }),
-      userId: (c) => {
-        const { sub, exp } = c.get("jwtPayload");
-        // hono/jwt checks exp when a token has one; a token without it never expires.
-        if (typeof exp !== "number") {
-          throw new ServiceError(401, "ERR_AUTH_TOKEN_INVALID", "the token has no exp claim");
-        }
-        return sub as string; // the service refuses anything but a Tencent UserID
-      },
+      userId: (c) => authenticate(c.req.raw),
     }),
   );
 
-  // The app's other routes.
-  app.get("/", (c) => c.text("usersig Hono example: POST /api/im/usersig with a bearer token\n"));
+  // The app's own API, behind hono/jwt with the same secret and issuer (and
+  // audience, when tokens carry it in "aud").
+  app.use(
+    "/api/me",
+    jwt({
+      secret: auth.secret,
+      alg: "HS256",
+      verification: {
+        iss: auth.issuer,
+        aud: (auth.audienceClaim ?? "aud") === "aud" ? auth.audience : undefined,
+      },
+    }),
+  );
+  app.get("/api/me", (c) => c.json({ sub: c.get("jwtPayload").sub }));
+  app.get("/", (c) => c.text(`usersig Hono example: POST ${prefix}/usersig with a bearer token\n`));
   return app;
 }

@@ -66,6 +66,35 @@ function refuse(res, status, code, message) {
   res.end(text);
 }
 
+/** This server's origin, the base of every request's URL. */
+const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+/**
+ * The fetch Request for Node's request, or undefined when its target is no
+ * path ("origin-form"): `http://a:b@y/…` carries credentials that Request
+ * refuses, `*` and `host:port` are no path, and one that makes no URL
+ * (`http://[`) cannot be served. The target is appended to this server's
+ * origin, never resolved against it: `//evil/healthz` is a path here, not
+ * the host `evil`. It is never logged: its query may hold a token.
+ */
+function requestOf(req, headers) {
+  const target = req.url ?? "";
+  if (!target.startsWith("/")) return undefined;
+  let url;
+  try {
+    url = new URL(origin + target);
+  } catch {
+    return undefined;
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? bodyOf(req) : undefined,
+    duplex: "half",
+  });
+}
+
 /** Turns Node's request into a fetch Request, and the handler's Response back. */
 async function serve(req, res) {
   if (FORBIDDEN_METHODS.has(req.method)) {
@@ -76,13 +105,11 @@ async function serve(req, res) {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const request = new Request(new URL(req.url ?? "/", `http://${host}:${port}`), {
-    method: req.method,
-    headers,
-    body: hasBody ? bodyOf(req) : undefined,
-    duplex: "half",
-  });
+  const request = requestOf(req, headers);
+  if (request === undefined) {
+    req.resume();
+    return refuse(res, 400, "ERR_BAD_REQUEST", "the request target must be a path");
+  }
   const response = await handler(request);
   const body = req.method === "HEAD" ? undefined : Buffer.from(await response.arrayBuffer());
   const out = Object.fromEntries(response.headers);

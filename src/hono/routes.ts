@@ -46,7 +46,9 @@ const MISCONFIGURED = "ERR_SERVICE_MISCONFIGURED";
  * `Env` that `userId` sees, e.g. `{ Variables: JwtVariables }`. A path that
  * Hono's router decodes to a route (`/api/%69m/usersig`) is still `404
  * ERR_NOT_FOUND`: as in the Worker, only one spelling of each route is
- * served.
+ * served. Mount with `app.route()` only: `app.mount()` and `hono/mount`
+ * hand the routes a request rewritten with the decoded path, which no
+ * longer shows how the caller spelled it.
  *
  * @param options The settings (`sdkAppId`, `secretKey`, validities, origins,
  * body limit), `userId`, and the optional `roomPolicy` and `log`.

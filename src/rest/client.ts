@@ -385,7 +385,7 @@ export class RestApiClient {
           throw ended(deadline.reason, where, timeout, signal);
         }
         try {
-          return await readAnswer(response, deadline.within, where, userSig) as T;
+          return await readAnswer(response, deadline.signal, where, userSig) as T;
         } catch (error) {
           if (deadline.reason !== undefined) {
             throw ended(deadline.reason, where, timeout, signal, "complete ");

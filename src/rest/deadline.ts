@@ -6,8 +6,11 @@ import { RestApiError } from "./errors.ts";
 
 /**
  * The end of a call: its timeout, or the caller's signal, whichever comes
- * first. `within` makes any wait give up then, even a `fetch` that ignores
- * its signal.
+ * first. `signal` fires then: it ends `fetch`, and the reading of the
+ * answer (which cancels its reader). `within` makes the wait for `fetch`
+ * give up then too, even for a `fetch` that ignores its signal; it is one
+ * race a call, never one a read, which would keep every chunk alive until
+ * the deadline.
  */
 export class Deadline {
   readonly #controller = new AbortController();
@@ -27,7 +30,7 @@ export class Deadline {
     if (caller?.aborted) this.#end("aborted"); // while the UserSig was issued
   }
 
-  /** The signal handed to `fetch`. */
+  /** The signal that fires at the deadline: handed to `fetch` and to the reading of the answer. */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }

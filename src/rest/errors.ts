@@ -112,22 +112,84 @@ export class RestApiError extends Error {
 
 const REDACTED = "[redacted]";
 const USERSIG_PARAMETER = /(usersig=)[A-Za-z0-9*%_~+-]*/gi;
+const encoder = new TextEncoder();
+
+/**
+ * A pattern that finds `secret` as it is, or with any of its characters
+ * percent-encoded as a URL encoder may write them (`*` as `%2A` or `%2a`).
+ */
+function secretPattern(secret: string): RegExp {
+  let source = "";
+  for (const char of secret) {
+    const literal = char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+    const encoded = [...encoder.encode(char)].map((b) => `%${b.toString(16).padStart(2, "0")}`);
+    source += `(?:${literal}|${encoded.join("")})`;
+  }
+  return new RegExp(source, "gi");
+}
+
+/**
+ * What {@link redact} does for one `secret`, its pattern made once for
+ * every text it is given.
+ */
+function redactor(secret: string): (text: string) => string {
+  const pattern = secret === "" ? undefined : secretPattern(secret);
+  return (text) => {
+    const out = text.replace(USERSIG_PARAMETER, `$1${REDACTED}`);
+    return pattern === undefined ? out : out.replace(pattern, REDACTED);
+  };
+}
 
 /**
  * `text` without `secret` (as it is, and as a URL may encode it) and without
  * the value of any `usersig=` query parameter, even a cut one.
  */
 export function redact(text: string, secret: string): string {
-  let out = text.replace(USERSIG_PARAMETER, `$1${REDACTED}`);
-  for (const form of new Set([secret, encodeURIComponent(secret), escapeStar(secret)])) {
-    if (form !== "") out = out.replaceAll(form, REDACTED);
-  }
-  return out;
+  return redactor(secret)(text);
 }
 
-/** The ticket alphabet's `*` as a URL encoder may write it. */
-function escapeStar(text: string): string {
-  return text.replaceAll("*", "%2A");
+/**
+ * A value that `JSON.parse` has just made, every string and every key in it
+ * redacted as by {@link redact}, in place. It walks the value without
+ * recursion, so that no nesting depth can overflow the stack, and writes
+ * object properties by definition, so that a `"__proto__"` key stays a key.
+ */
+export function redactJson(value: unknown, secret: string): unknown {
+  const clean = redactor(secret);
+  if (typeof value === "string") return clean(value);
+  const define = (object: object, key: string, item: unknown) =>
+    Object.defineProperty(object, key, {
+      value: item,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  const work: unknown[] = [value];
+  for (let node = work.pop(); node !== undefined; node = work.pop()) {
+    if (typeof node !== "object" || node === null) continue;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item = node[i];
+        if (typeof item === "string") node[i] = clean(item);
+        else work.push(item);
+      }
+      continue;
+    }
+    const object = node as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      let item = object[key];
+      if (typeof item === "string") {
+        const safe = clean(item);
+        if (safe !== item) define(object, key, item = safe);
+      } else work.push(item);
+      const safeKey = clean(key);
+      if (safeKey !== key) {
+        delete object[key];
+        define(object, safeKey, item);
+      }
+    }
+  }
+  return value;
 }
 
 /** Text from the network, quoted and cut for a one-line message. */

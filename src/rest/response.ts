@@ -3,7 +3,15 @@
 // Tencent's shape ({"ActionStatus": "OK" | "FAIL", "ErrorCode", "ErrorInfo"}).
 
 import { fromUtf8 } from "../validate.ts";
-import { actionFailedMessage, quoted, redact, RestApiError, safeCause } from "./errors.ts";
+import { readStream, type StreamRead } from "../stream.ts";
+import {
+  actionFailedMessage,
+  quoted,
+  redact,
+  redactJson,
+  RestApiError,
+  safeCause,
+} from "./errors.ts";
 
 /** The most an answer may hold: Tencent's largest pages are far smaller. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -23,76 +31,104 @@ export interface RestApiResponse {
   [field: string]: unknown;
 }
 
-/** Waits for a promise, or rejects when the call's time is up or it is aborted. */
-export type Within = <T>(promise: Promise<T>) => Promise<T>;
+/**
+ * The most chunks an answer may come in: a 16 MiB answer in pieces of 256
+ * bytes. A server that sends its answer a byte at a time is refused, not
+ * read a million times.
+ */
+export const MAX_RESPONSE_CHUNKS = 65536;
 
-/** The answer's bytes, at most {@link MAX_RESPONSE_BYTES}, as strict UTF-8. */
+/**
+ * The answer's bytes, at most {@link MAX_RESPONSE_BYTES} in at most
+ * {@link MAX_RESPONSE_CHUNKS} chunks, copied into one buffer as they come,
+ * as strict UTF-8. `signal` (the call's deadline) cancels the read.
+ */
 async function bodyText(
   response: Response,
-  within: Within,
+  signal: AbortSignal,
   where: string,
   secret: string,
 ): Promise<string> {
+  const status = response.status;
   const tooLarge = () =>
     new RestApiError(
       "ERR_REST_BAD_RESPONSE",
       `${where}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes`,
-      { status: response.status },
+      { status },
     );
   const length = Number(response.headers.get("content-length") ?? NaN);
   const reader = response.body?.getReader();
   if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  // The caller tells a cut, or the end of the read by the signal, from its own deadline.
+  const cutOff = (cause?: unknown) =>
+    new RestApiError(
+      "ERR_REST_BAD_RESPONSE",
+      `${where}: the answer was cut off (HTTP ${status} had begun, so the ` +
+        "command may have taken effect)",
+      cause === undefined ? { status } : { status, cause: safeCause(cause, secret) },
+    );
+  let read: StreamRead;
   try {
     if (length > MAX_RESPONSE_BYTES) throw tooLarge();
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await within(reader.read());
-      } catch (error) {
-        // The caller tells a cut from its own deadline.
-        throw new RestApiError(
-          "ERR_REST_BAD_RESPONSE",
-          `${where}: the answer was cut off (HTTP ${response.status} had begun, so the ` +
-            "command may have taken effect)",
-          { status: response.status, cause: safeCause(error, secret) },
-        );
-      }
-      if (chunk.done) break;
-      total += chunk.value.length;
-      if (total > MAX_RESPONSE_BYTES) throw tooLarge();
-      chunks.push(chunk.value);
+    try {
+      read = await readStream(reader, {
+        maxBytes: MAX_RESPONSE_BYTES,
+        maxChunks: MAX_RESPONSE_CHUNKS,
+        signal,
+        sizeHint: length,
+      });
+    } catch (error) {
+      throw cutOff(error);
+    }
+    if (read.end === "late") throw cutOff();
+    if (read.end === "over") throw tooLarge();
+    if (read.end === "chunks") {
+      throw new RestApiError(
+        "ERR_REST_BAD_RESPONSE",
+        `${where}: the answer came in more than ${MAX_RESPONSE_CHUNKS} chunks`,
+        { status },
+      );
     }
   } catch (error) {
     reader.cancel().catch(() => {});
     throw error;
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  const text = fromUtf8(bytes);
+  const text = fromUtf8(read.bytes);
   if (text === null) {
     throw new RestApiError("ERR_REST_BAD_RESPONSE", `${where}: the answer is not UTF-8 text`, {
-      status: response.status,
+      status,
     });
   }
   return text;
 }
 
-function jsonObject(text: string): Record<string, unknown> | undefined {
+/** What `JSON.parse` makes of text that is not JSON. */
+const NOT_JSON: unique symbol = Symbol("not JSON");
+
+function parseJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return value as Record<string, unknown>;
-    }
+    return JSON.parse(text);
   } catch {
-    // not JSON: said by the caller
+    return NOT_JSON;
   }
-  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The answer as an error may show it, in at most `max` characters: the
+ * redacted JSON value written anew (so that no escape a server chose can
+ * spell the UserSig), or the redacted text when it is not JSON.
+ */
+function shown(value: unknown, text: string, secret: string, max: number): string {
+  if (value === NOT_JSON) return quoted(redact(text, secret), max);
+  try {
+    return quoted(JSON.stringify(value), max);
+  } catch {
+    return "(nested too deeply to show)"; // JSON.stringify's own stack limit
+  }
 }
 
 /** Tencent's ErrorCode and ErrorInfo, when the body has them in shape. */
@@ -104,28 +140,35 @@ function tencentError(body: Record<string, unknown> | undefined) {
 }
 
 /**
- * Reads an answer of the REST API: the body when `ActionStatus` is `"OK"`,
- * else a {@link RestApiError}. Text from a failed answer is redacted of
- * `secret` before anything keeps it.
+ * Reads an answer of the REST API: the body when `ActionStatus` is `"OK"`
+ * (as Tencent sent it), else a {@link RestApiError}. What a failed answer
+ * says is parsed first and then redacted of `secret`, every string and
+ * every key, before anything keeps it: a server that writes the UserSig
+ * with JSON escapes (`\u0065…`) cannot slip it past the redaction.
  *
  * @throws {RestApiError} `ERR_REST_HTTP_STATUS` for a status other than
- * 2xx, `ERR_REST_BAD_RESPONSE` for a body that is cut, too large, not JSON
- * or not Tencent's shape, `ERR_REST_ACTION_FAILED` for `"FAIL"`.
+ * 2xx, `ERR_REST_BAD_RESPONSE` for a body that is cut, too large, in too
+ * many chunks, not JSON or not Tencent's shape, `ERR_REST_ACTION_FAILED`
+ * for `"FAIL"`.
  */
 export async function readAnswer(
   response: Response,
-  within: Within,
+  signal: AbortSignal,
   where: string,
   secret: string,
 ): Promise<RestApiResponse> {
-  const text = await bodyText(response, within, where, secret);
+  const text = await bodyText(response, signal, where, secret);
   const status = response.status;
-  if (status < 200 || status > 299) {
+  const value = parseJson(text);
+  const ok = status >= 200 && status <= 299;
+  if (ok && isObject(value) && value.ActionStatus === "OK") return value as RestApiResponse;
+  const safe = value === NOT_JSON ? NOT_JSON : redactJson(value, secret);
+  const body = isObject(safe) ? safe : undefined;
+  const failed = tencentError(body);
+  if (!ok) {
     // A browser hides a redirect it did not follow as an "opaqueredirect" of status 0.
     const redirect = (status >= 300 && status < 400) || response.type === "opaqueredirect";
-    const body = jsonObject(redact(text, secret));
     const reason = response.statusText ? ` ${quoted(redact(response.statusText, secret), 60)}` : "";
-    const failed = tencentError(body);
     const tencent = failed ? `, ErrorCode ${failed.errorCode} ${quoted(failed.errorInfo)}` : "";
     throw new RestApiError(
       "ERR_REST_HTTP_STATUS",
@@ -134,29 +177,24 @@ export async function readAnswer(
       { status, response: body, ...failed },
     );
   }
-  const body = jsonObject(text);
-  if (body?.ActionStatus === "OK") return body as RestApiResponse;
-  const safe = redact(text, secret);
-  const redactedBody = jsonObject(safe);
-  if (redactedBody === undefined) {
+  if (body === undefined) {
     throw new RestApiError(
       "ERR_REST_BAD_RESPONSE",
-      `${where}: the answer is not a JSON object: ${quoted(safe, 80)}`,
+      `${where}: the answer is not a JSON object: ${shown(safe, text, secret, 80)}`,
       { status },
     );
   }
-  const failed = tencentError(redactedBody);
-  if (redactedBody.ActionStatus !== "FAIL" || failed === undefined) {
+  if (body.ActionStatus !== "FAIL" || failed === undefined) {
     throw new RestApiError(
       "ERR_REST_BAD_RESPONSE",
       `${where}: the answer is not in Tencent's shape ` +
-        `(ActionStatus "OK", or "FAIL" with a numeric ErrorCode): ${quoted(safe, 80)}`,
-      { status, response: redactedBody },
+        `(ActionStatus "OK", or "FAIL" with a numeric ErrorCode): ${shown(safe, text, secret, 80)}`,
+      { status, response: body },
     );
   }
   throw new RestApiError(
     "ERR_REST_ACTION_FAILED",
     actionFailedMessage(where, failed.errorCode, failed.errorInfo),
-    { status, response: redactedBody, ...failed },
+    { status, response: body, ...failed },
   );
 }

@@ -6,15 +6,37 @@
 // to a reset. So whatever the answer, what is left of a body is read and
 // dropped first, within bounds.
 import { ServiceError } from "./errors.ts";
+import { readStream, type StreamRead } from "../stream.ts";
 
 /** The most of a body's rest that is read and dropped before answering. */
-const DRAIN_BYTES = 1 << 20;
-/** The longest wait for that rest, in milliseconds. */
-const DRAIN_MS = 5000;
+export const DRAIN_BYTES = 1 << 20;
+/**
+ * The most chunks of a body, read and drained together: a body of 1-byte
+ * chunks must not cost a million reads.
+ */
+export const MAX_CHUNKS = 4096;
+/** The longest a body is read and drained, in milliseconds. */
+export const BODY_MS = 5000;
+
+/** What is left of a body's bounds: a `Date.now()` time and a number of chunks. */
+interface Budget {
+  until: number;
+  chunks: number;
+}
+
+/** The bounds of a body whose reading starts now. */
+function budget(): Budget {
+  return { until: Date.now() + BODY_MS, chunks: MAX_CHUNKS };
+}
 
 /** The `413` for a body over `limit` bytes. */
 function tooLarge(limit: number): ServiceError {
   return new ServiceError(413, "ERR_BODY_TOO_LARGE", `the request body exceeds ${limit} bytes`);
+}
+
+/** The `400` for a body that cannot be read whole. */
+function badRequest(message: string): ServiceError {
+  return new ServiceError(400, "ERR_BAD_REQUEST", message);
 }
 
 /** Whether the request's `Content-Length` already says its body is over `limit`. */
@@ -32,63 +54,61 @@ export function checkLength(request: Request, limit: number): void {
 }
 
 /**
- * Reads and drops the rest of a body, at most DRAIN_BYTES for at most
- * DRAIN_MS; then cancels it. Never throws: a body that fails to arrive is
- * the client's business.
+ * Reads and drops the rest of a body, at most DRAIN_BYTES in what is left
+ * of its budget; then cancels it. Never throws: a body that fails to arrive
+ * is the client's business.
  */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), DRAIN_MS);
-  });
+async function drain(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  { until, chunks }: Budget,
+): Promise<void> {
   try {
-    for (let size = 0; size <= DRAIN_BYTES;) {
-      const next = await Promise.race([reader.read(), late]);
-      if (next === "late") break;
-      if (next.done) return;
-      size += next.value.byteLength;
+    if (chunks > 0) {
+      const { end } = await readStream(reader, {
+        maxBytes: DRAIN_BYTES,
+        maxChunks: chunks,
+        until,
+        keep: false,
+      });
+      if (end === "done") return;
     }
     await reader.cancel();
   } catch {
     // the client went away: nothing is left to settle
-  } finally {
-    clearTimeout(timer);
   }
 }
 
 /**
- * Reads the whole body, at most `limit` bytes: a bigger one is drained and
- * refused with `413`, one that breaks off (the client went away) with `400`.
- * Call `checkLength` first.
+ * Reads the whole body, at most `limit` bytes, copied into one buffer as it
+ * comes, in at most MAX_CHUNKS chunks within BODY_MS: a bigger one is
+ * drained (in what is left of those bounds) and refused with `413`; one that
+ * breaks off (the client went away), comes in more chunks or stops arriving
+ * is refused with `400`. Call `checkLength` first.
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body !== null) {
-    const reader = request.body.getReader();
-    for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch {
-        throw new ServiceError(400, "ERR_BAD_REQUEST", "the request body broke off");
-      }
-      if (next.done) break;
-      size += next.value.byteLength;
-      if (size > limit) {
-        await drain(reader);
-        throw tooLarge(limit);
-      }
-      chunks.push(next.value);
-    }
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const { until, chunks } = budget();
+  let read: StreamRead;
+  try {
+    read = await readStream(reader, {
+      maxBytes: limit,
+      maxChunks: chunks,
+      until,
+      sizeHint: Number(request.headers.get("content-length") ?? NaN),
+    });
+  } catch {
+    throw badRequest("the request body broke off");
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
+  if (read.end === "late") {
+    throw badRequest(`the request body did not arrive within ${BODY_MS / 1000} seconds`);
   }
-  return bytes;
+  if (read.end !== "done") await drain(reader, { until, chunks: chunks - read.chunks });
+  if (read.end === "over") throw tooLarge(limit);
+  if (read.end === "chunks") {
+    throw badRequest(`the request body came in more than ${MAX_CHUNKS} chunks`);
+  }
+  return read.bytes;
 }
 
 /**
@@ -100,5 +120,5 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
  */
 export function settleBody(request: Request, limit: number): Promise<void> | undefined {
   if (request.body === null || request.bodyUsed || declaredTooLarge(request, limit)) return;
-  return drain(request.body.getReader());
+  return drain(request.body.getReader(), budget());
 }

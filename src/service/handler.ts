@@ -52,6 +52,29 @@ function badRequest(message: string): ServiceError {
   return new ServiceError(400, "ERR_BAD_REQUEST", message);
 }
 
+/**
+ * What a Host header may not hold: `Deno.serve` and `Bun.serve` build
+ * `request.url` from it, so `Host: x/api/im` would move the path.
+ */
+const BAD_HOST = /[^\x21-\x7e]|[/?#@\\]/;
+
+/**
+ * The request's path, or a `400` for a Host header that is no host name or
+ * a URL that does not parse (what `Deno.serve` and `Bun.serve` build from a
+ * Host header such as `[`).
+ */
+function pathOf(request: Request): string {
+  const host = request.headers.get("host");
+  if (host !== null && (host === "" || BAD_HOST.test(host))) {
+    throw badRequest("the Host header is not a host name");
+  }
+  try {
+    return new URL(request.url).pathname;
+  } catch {
+    throw badRequest("the request URL is not valid");
+  }
+}
+
 function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(strictUtf8.decode(bytes));
@@ -293,11 +316,13 @@ export function createUserSigHandler(
   }
 
   return async (request: Request): Promise<Response> => {
-    const path = new URL(request.url).pathname;
-    const found = routes.get(path);
     const headers = corsHeaders(request, origins);
+    let path = "";
+    let found: Route | undefined;
     let response: Response;
     try {
+      path = pathOf(request);
+      found = routes.get(path);
       response = await route(request, path, found, headers);
     } catch (error) {
       const where = found !== undefined ? `${request.method.slice(0, 10)} ${path}` : "";

@@ -19,7 +19,10 @@ export interface ServiceSettings {
   privateMapKeyExpire?: number;
   /** Origins (`https://app.example.com`) that browsers may call from. Default: none. */
   allowedOrigins?: readonly string[];
-  /** The largest request body accepted, in bytes. Default: 4096. */
+  /**
+   * The largest request body accepted, in bytes, up to 1 MiB. Default: 4096.
+   * A body must also come whole in 4096 chunks and 5 s.
+   */
   maxBodyBytes?: number;
   /**
    * Where the routes live: `"/api/im"` serves `/api/im/usersig`,
