@@ -13,7 +13,10 @@ export type StreamEnd =
   | "done"
   /** A chunk took the count past `maxBytes`; the stream is left as it is. */
   | "over"
-  /** The stream sent more than `maxChunks` chunks; it is left as it is. */
+  /**
+   * The stream sent more than `maxChunks` chunks, or too many small ones
+   * for `minChunkBytes`; it is left as it is.
+   */
   | "chunks"
   /** The time was up, or the signal fired: the reader was cancelled. */
   | "late";
@@ -27,6 +30,14 @@ export interface StreamBounds {
    * end): one more ends the read as `"chunks"`.
    */
   maxChunks: number;
+  /**
+   * Past the first `freeChunks` chunks, the chunks must hold this many bytes
+   * on average: a chunk beyond `freeChunks` + bytes ÷ `minChunkBytes` ends
+   * the read as `"chunks"`. Default 0: no such rule.
+   */
+  minChunkBytes?: number;
+  /** The chunks the `minChunkBytes` rule lets through whatever their size. Default 64. */
+  freeChunks?: number;
   /** When the read must end, as a `Date.now()` time: one timer cancels the reader then. */
   until?: number;
   /** Or: the signal that ends the read when it fires. */
@@ -35,7 +46,8 @@ export interface StreamBounds {
   keep?: boolean;
   /**
    * The likely size (a `Content-Length`): the buffer's first size, if within
-   * `maxBytes`; anything but a whole number of bytes (`NaN`) is ignored.
+   * `maxBytes` and 64 KiB (the buffer grows as bytes come); anything but a
+   * whole number of bytes (`NaN`) is ignored.
    */
   sizeHint?: number;
 }
@@ -51,18 +63,21 @@ export interface StreamRead {
 }
 
 const FIRST_BUFFER_BYTES = 4096;
+/** The largest first buffer a size hint gets: a `Content-Length` is a claim, not bytes. */
+const MAX_FIRST_BUFFER_BYTES = 65536;
 const EMPTY = new Uint8Array(0);
 
 /**
  * Reads `reader` until its end or a bound. A read that fails rejects with
  * the stream's error (after the time is up, the cancelled read ends the
- * loop instead).
+ * loop instead), and a chunk that is not a Uint8Array with a TypeError.
  */
 export async function readStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   bounds: StreamBounds,
 ): Promise<StreamRead> {
   const { maxBytes, maxChunks, until = Infinity, signal, keep = true, sizeHint = NaN } = bounds;
+  const { minChunkBytes = 0, freeChunks = 64 } = bounds;
   let late = false;
   const stop = () => {
     late = true;
@@ -76,7 +91,9 @@ export async function readStream(
     ? new Uint8Array(
       Math.min(
         maxBytes,
-        Number.isSafeInteger(sizeHint) && sizeHint >= 0 ? sizeHint : FIRST_BUFFER_BYTES,
+        Number.isSafeInteger(sizeHint) && sizeHint >= 0
+          ? Math.min(sizeHint, MAX_FIRST_BUFFER_BYTES)
+          : FIRST_BUFFER_BYTES,
       ),
     )
     : EMPTY;
@@ -95,11 +112,19 @@ export async function readStream(
         break;
       }
       const chunk = next.value;
+      // As the Fetch standard reads a body: a chunk that is not bytes is an
+      // error (an in-process stream may enqueue anything).
+      if (Object.prototype.toString.call(chunk) !== "[object Uint8Array]") {
+        throw new TypeError("a chunk of the stream is not a Uint8Array");
+      }
       if (size + chunk.byteLength > maxBytes) {
         end = "over";
         break;
       }
-      if (chunks === maxChunks) {
+      if (
+        chunks === maxChunks ||
+        (minChunkBytes > 0 && chunks + 1 > freeChunks + (size + chunk.byteLength) / minChunkBytes)
+      ) {
         end = "chunks";
         break;
       }

@@ -7,7 +7,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { MAX_RESPONSE_BYTES, MAX_RESPONSE_CHUNKS } from "../src/rest/response.ts";
-import { BODY_MS, DRAIN_BYTES, MAX_CHUNKS } from "../src/service/body.ts";
+import {
+  BODY_MS,
+  DRAIN_BYTES,
+  FREE_CHUNKS,
+  MAX_CHUNKS,
+  MIN_CHUNK_BYTES,
+} from "../src/service/body.ts";
 import { assert } from "./assert.ts";
 import { SERVER_RUNTIMES, test } from "./harness.ts";
 
@@ -30,12 +36,14 @@ test("docs/service.md and the changelog state the request body limits the code h
     `within what is left of those ${MAX_CHUNKS} chunks and ${seconds} s and up to ${
       DRAIN_BYTES / MiB
     } MiB`,
-    // The counted chunks, the chunk that ends the reading, the one that ends the drain.
-    `costs at most ${MAX_CHUNKS + 2} reads`,
+    `past its first ${FREE_CHUNKS}, a body's chunks must hold ${MIN_CHUNK_BYTES} bytes on average`,
+    // Each of the reading and the drain: its free chunks, and the one that ends it.
+    `1-byte chunks cost at most ${2 * (FREE_CHUNKS + 1)} reads`,
   ]);
   says("CHANGELOG.md", text("CHANGELOG.md"), [
     `up to ${DRAIN_BYTES / MiB} MiB, within the body's ${MAX_CHUNKS} chunks and ${seconds} s`,
     `A body now comes whole in ${MAX_CHUNKS} chunks and ${seconds} s`,
+    `Past its first ${FREE_CHUNKS}, a body's chunks must hold ${MIN_CHUNK_BYTES} bytes on average`,
   ]);
 }, { runtimes: SERVER_RUNTIMES, why: "reads the docs" });
 

@@ -3,7 +3,7 @@
 // or cancelled early (which breaks `wrangler dev`'s proxy); a body that
 // breaks off is a 400, not a logged 500.
 import { createUserSigHandler, exampleRoomPolicy, fromEnv, jwtAuthenticator } from "../service.ts";
-import { readBody } from "../src/service/body.ts";
+import { FREE_CHUNKS, MAX_CHUNKS, MIN_CHUNK_BYTES, readBody } from "../src/service/body.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test } from "./harness.ts";
 import { chunked, detachedChunks } from "./hostile_streams.ts";
@@ -147,46 +147,58 @@ test("service body: a ticket request's small streamed body is read whole and the
 
 const oneByte = () => new Uint8Array(1).fill(0x78);
 
-test("service body: an endless body of 1-byte chunks is read and drained in 4096 chunks in all, then cancelled", async () => {
+test("service body: an endless body of 1-byte chunks is given up after FREE_CHUNKS small chunks, then cancelled", async () => {
   for (
-    const [path, bearer, status] of [["/nowhere", false, 404], ["/usersig", true, 413]] as const
+    const [path, bearer, status] of [["/nowhere", false, 404], ["/usersig", true, 400]] as const
   ) {
     const { stream, seen } = chunked(oneByte);
     const answer = await send("POST", path, stream, bearer);
     assertEquals(answer.status, status);
     assert(seen.cancelled, "cancelled");
-    // The 413 reads up to the 4096-byte limit, then drains in what is left of the 4096 chunks.
-    assert(seen.pulled <= 4096 + 2, `${path}: ${seen.pulled} reads`);
+    // FREE_CHUNKS + 1 read, as many drained (as docs/service.md says), where 4096 bytes took 4098.
+    assert(seen.pulled <= 2 * (FREE_CHUNKS + 1), `${path}: ${seen.pulled} reads`);
   }
 });
 
-test("service body: a body over the limit is drained in what is left of its 4096 chunks", async () => {
-  // 4000 chunks of the 4096 bytes, one that passes the limit, then 1-byte chunks without end.
-  const { stream, seen } = chunked((i) => i === 4000 ? new Uint8Array(200) : oneByte());
+test("service body: a body over the limit is drained in what is left of its MAX_CHUNKS chunks", async () => {
+  // 31 chunks of 128 bytes, one of 200 that passes the 4096-byte limit, then 128-byte chunks without end.
+  const size = (i: number) => i === 31 ? 200 : MIN_CHUNK_BYTES;
+  const { stream, seen } = chunked((i) => new Uint8Array(size(i)).fill(0x20));
   const answer = await send("POST", "/usersig", stream);
   assertEquals([answer.status, answer.body.error.code], [413, "ERR_BODY_TOO_LARGE"]);
   assert(seen.cancelled, "cancelled");
-  assert(seen.pulled <= 4096 + 2, `${seen.pulled} reads`);
+  assert(seen.pulled > MAX_CHUNKS - 10 && seen.pulled <= MAX_CHUNKS + 2, `${seen.pulled} reads`);
+});
+
+test("service body: an upload over the limit in chunks of a few hundred bytes, as workerd hands them, is drained to its end", async () => {
+  const { stream, seen } = tracked(400, 300); // 120 KB
+  const answer = await send("POST", "/usersig", stream);
+  assertEquals([answer.status, answer.body.error.code], [413, "ERR_BODY_TOO_LARGE"]);
+  assert(seen.finished && !seen.cancelled, `read to its end: ${seen.pulled} chunks`);
 });
 
 test("service body: an endless body of empty chunks is refused, not read forever", async () => {
   const { stream, seen } = chunked(() => new Uint8Array(0));
   const answer = await send("POST", "/privatemapkey", stream);
   assertEquals([answer.status, answer.body.error.code], [400, "ERR_BAD_REQUEST"]);
-  assertEquals(answer.body.error.message, "the request body came in more than 4096 chunks");
-  assert(seen.cancelled && seen.pulled <= 4096 + 2, `${seen.pulled} reads`);
+  assertEquals(
+    answer.body.error.message,
+    `the request body came in more than ${MAX_CHUNKS} chunks, or past its first ${FREE_CHUNKS} ` +
+      `in chunks of under ${MIN_CHUNK_BYTES} bytes on average`,
+  );
+  assert(seen.cancelled && seen.pulled <= 2 * (FREE_CHUNKS + 1), `${seen.pulled} reads`);
 });
 
-test("service body: a body at the limit in 1-byte chunks is read whole; one chunk more is a 400", async () => {
+test("service body: a body in FREE_CHUNKS 1-byte chunks is read whole; one chunk more is a 400", async () => {
   const json = JSON.stringify({ roomStr: "alice", privileges: "EnterRoom" });
-  const padded = new TextEncoder().encode(json + " ".repeat(4096 - json.length));
+  const padded = new TextEncoder().encode(json + " ".repeat(FREE_CHUNKS - json.length));
   const bearer = `Bearer ${await token(await testKeys())}`;
-  const settings = { ...fromEnv(TEST_ENV), maxBodyBytes: 8192 };
+  const settings = fromEnv(TEST_ENV);
   const handler = createUserSigHandler(settings, {
     authenticate: jwtAuthenticator(settings.auth),
     roomPolicy: exampleRoomPolicy,
   });
-  for (const [size, status] of [[4096, 200], [4097, 400]]) {
+  for (const [size, status] of [[FREE_CHUNKS, 200], [FREE_CHUNKS + 1, 400]]) {
     const { stream } = chunked((i) => padded.subarray(i, i + 1), size);
     const response = await handler(
       new Request(BASE + "/privatemapkey", {
@@ -212,4 +224,35 @@ test("service body: the body's bytes are copied as they come: no chunk is kept a
     bytes.buffer.byteLength <= 4096,
     `one buffer of at most the limit: ${bytes.buffer.byteLength}`,
   );
+});
+
+test("service body: a Content-Length sizes the first buffer up to 64 KiB only, whatever it claims", async () => {
+  const { stream } = chunked(() => new Uint8Array([0x7b, 0x7d]), 1);
+  const request = {
+    body: stream,
+    headers: new Headers({ "content-length": String(1 << 20) }),
+  } as unknown as Request;
+  const bytes = await readBody(request, 1 << 20);
+  assertEquals(new TextDecoder().decode(bytes), "{}");
+  assert(bytes.buffer.byteLength <= 65536, `a first buffer of ${bytes.buffer.byteLength} bytes`);
+});
+
+test("service body: a chunk that is not a Uint8Array is a 400, as arrayBuffer() makes it an error", async () => {
+  const chunks: unknown[] = ["{}", 7, new ArrayBuffer(2), new DataView(new ArrayBuffer(2)), [1]];
+  for (const chunk of [...chunks, new Uint16Array([0x7b7d])]) {
+    const stream = new ReadableStream({
+      pull(controller) {
+        controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const request = { body: stream, headers: new Headers() } as unknown as Request;
+    let error: unknown;
+    await readBody(request, 4096).catch((caught) => error = caught);
+    assertEquals(
+      [(error as { status?: number })?.status, (error as Error)?.message],
+      [400, "the request body broke off"],
+      Object.prototype.toString.call(chunk),
+    );
+  }
 });

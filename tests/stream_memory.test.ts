@@ -5,7 +5,7 @@
 // and counts how many of 2000 chunks read — each a 64 KiB buffer — are
 // still alive after a full collection. Holding them (a race per read, or a
 // list of views) would keep all 2000: 125 MiB, and 64 KiB more for each
-// further 1-byte chunk.
+// further chunk.
 import { join } from "node:path";
 import process from "node:process";
 import { assert, assertEquals } from "./assert.ts";

@@ -1,13 +1,15 @@
 // Run by stream_memory.test.ts in a process of its own whose garbage
 // collector it can call: Deno with --v8-flags=--expose-gc, Node with
-// --expose-gc (bundled first), Bun (Bun.gc). It sends CHUNKS 1-byte chunks,
-// each a view of a 64 KiB buffer of its own (as Deno hands a body's chunks),
+// --expose-gc (bundled first), Bun (Bun.gc). It sends CHUNKS chunks of
+// MIN_CHUNK_BYTES (the least a body's chunks may hold on average), each a
+// view of a 64 KiB buffer of its own (as Deno hands a body's chunks),
 // to whatever reads a stranger's stream — the service draining a body it
 // refused, the service reading a body, the REST client reading an answer —
 // and, when AT chunks have been read, collects the garbage and counts how
 // many of those buffers are still alive. Prints the counts as JSON.
 import { RestApiClient } from "../rest.ts";
 import { createUserSigHandler, exampleRoomPolicy } from "../service.ts";
+import { MIN_CHUNK_BYTES } from "../src/service/body.ts";
 
 const CHUNKS = 3000;
 const AT = 2000;
@@ -35,8 +37,7 @@ async function retained(
         return controller.close();
       }
       const buffer = new ArrayBuffer(65536);
-      const view = new Uint8Array(buffer, 1000, 1);
-      view[0] = 0x20;
+      const view = new Uint8Array(buffer, 1000, MIN_CHUNK_BYTES).fill(0x20);
       buffers.push(new WeakRef(buffer));
       controller.enqueue(view);
     },
@@ -45,7 +46,11 @@ async function retained(
   return alive;
 }
 
-const handler = createUserSigHandler({ sdkAppId: 1400000000, secretKey: "probe-only-key" }, {
+const handler = createUserSigHandler({
+  sdkAppId: 1400000000,
+  secretKey: "probe-only-key",
+  maxBodyBytes: 1 << 20,
+}, {
   authenticate: () => Promise.resolve("alice"),
   roomPolicy: exampleRoomPolicy,
   log: () => {},

@@ -12,9 +12,18 @@ import { readStream, type StreamRead } from "../stream.ts";
 export const DRAIN_BYTES = 1 << 20;
 /**
  * The most chunks of a body, read and drained together: a body of 1-byte
- * chunks must not cost a million reads.
+ * chunks must not cost a million reads. (workerd hands a body in chunks of
+ * a few hundred bytes, so 1 MiB takes thousands.)
  */
 export const MAX_CHUNKS = 4096;
+/**
+ * Past the first FREE_CHUNKS, a body's chunks must hold this many bytes on
+ * average: Deno hands every chunk in a fresh 64 KiB buffer, so a stranger's
+ * 1-byte chunks would cost 64 KiB of memory and work for each byte sent.
+ */
+export const MIN_CHUNK_BYTES = 128;
+/** The chunks of a body that may be as small as they like. */
+export const FREE_CHUNKS = 64;
 /** The longest a body is read and drained, in milliseconds. */
 export const BODY_MS = 5000;
 
@@ -33,6 +42,10 @@ function budget(): Budget {
 function tooLarge(limit: number): ServiceError {
   return new ServiceError(413, "ERR_BODY_TOO_LARGE", `the request body exceeds ${limit} bytes`);
 }
+
+/** How a body's chunks are bounded, for the `400` that says so. */
+const CHUNK_RULE = `more than ${MAX_CHUNKS} chunks, or past its first ${FREE_CHUNKS} in chunks ` +
+  `of under ${MIN_CHUNK_BYTES} bytes on average`;
 
 /** The `400` for a body that cannot be read whole. */
 function badRequest(message: string): ServiceError {
@@ -67,6 +80,8 @@ async function drain(
       const { end } = await readStream(reader, {
         maxBytes: DRAIN_BYTES,
         maxChunks: chunks,
+        minChunkBytes: MIN_CHUNK_BYTES,
+        freeChunks: FREE_CHUNKS,
         until,
         keep: false,
       });
@@ -80,7 +95,8 @@ async function drain(
 
 /**
  * Reads the whole body, at most `limit` bytes, copied into one buffer as it
- * comes, in at most MAX_CHUNKS chunks within BODY_MS: a bigger one is
+ * comes, in at most MAX_CHUNKS chunks (of MIN_CHUNK_BYTES on average past
+ * the first FREE_CHUNKS) within BODY_MS: a bigger one is
  * drained (in what is left of those bounds) and refused with `413`; one that
  * breaks off (the client went away), comes in more chunks or stops arriving
  * is refused with `400`. Call `checkLength` first.
@@ -94,6 +110,8 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     read = await readStream(reader, {
       maxBytes: limit,
       maxChunks: chunks,
+      minChunkBytes: MIN_CHUNK_BYTES,
+      freeChunks: FREE_CHUNKS,
       until,
       sizeHint: Number(request.headers.get("content-length") ?? NaN),
     });
@@ -106,7 +124,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
   if (read.end !== "done") await drain(reader, { until, chunks: chunks - read.chunks });
   if (read.end === "over") throw tooLarge(limit);
   if (read.end === "chunks") {
-    throw badRequest(`the request body came in more than ${MAX_CHUNKS} chunks`);
+    throw badRequest(`the request body came in ${CHUNK_RULE}`);
   }
   return read.bytes;
 }
