@@ -84,3 +84,20 @@ test("service request URL: host names, with ports, IPv6 and a final dot, are ser
   );
   assertEquals([plain.status, (await plain.json()).userId], [200, "alice"]);
 });
+
+test("service request URL: a path alone, as Bun.serve gives an HTTP/1.0 request without Host, is served; // and /\\ are not", async () => {
+  const bare = (url: string) =>
+    ({
+      url,
+      method: "GET",
+      headers: new Headers(),
+      body: null,
+      bodyUsed: false,
+    }) as unknown as Request;
+  assertEquals(await answer(bare("/api/im/healthz")), [200, "ok"]);
+  assertEquals(await answer(bare("/elsewhere/api/im/healthz")), [404, "ERR_NOT_FOUND"]);
+  for (const url of ["//api/im/healthz", "/\\api/im/healthz", "api/im/healthz", ""]) {
+    assertEquals(await answer(bare(url)), [400, "ERR_BAD_REQUEST"], JSON.stringify(url));
+  }
+  assertEquals(log, []);
+});

@@ -61,15 +61,20 @@ const BAD_HOST = /[^\x21-\x7e]|[/?#@\\]/;
 /**
  * The request's path, or a `400` for a Host header that is no host name or
  * a URL that does not parse (what `Deno.serve` and `Bun.serve` build from a
- * Host header such as `[`).
+ * Host header such as `[`). `Bun.serve` gives a request without a Host
+ * header (HTTP/1.0, as load balancers' health checks send it) its path
+ * alone as its URL: a path of one leading slash is read as such.
  */
 function pathOf(request: Request): string {
   const host = request.headers.get("host");
   if (host !== null && (host === "" || BAD_HOST.test(host))) {
     throw badRequest("the Host header is not a host name");
   }
+  const url = request.url;
   try {
-    return new URL(request.url).pathname;
+    return /^\/(?![/\\])/.test(url)
+      ? new URL(url, "http://host.invalid").pathname
+      : new URL(url).pathname;
   } catch {
     throw badRequest("the request URL is not valid");
   }
