@@ -20,7 +20,8 @@ requests/s, latency, failures, and verifies every ticket. Not a test.
   --oversized P     percent of requests that are 5 KB chunked uploads, which
                     must get 413, 0 to 50 (default 0)
   --max-seconds S   stop sending after S seconds, 1 to 3600 (default 300)
-  --url URL         a running service on 127.0.0.1, localhost or [::1]
+  --url URL         a running service at http://127.0.0.1 (the task may reach
+                    no other host)
                     (default: start a Worker at a free port, stop it after)
   --help, -h        this text`;
 
@@ -71,11 +72,17 @@ const MAX_SECONDS = count("max-seconds", 1, 3600);
 /** Every how many requests one is an oversized upload (0: none). */
 const OVERSIZED_EVERY = oversized > 0 ? Math.round(100 / oversized) : 0;
 const OVERSIZED_CHUNKS = 5;
-const given = options.url;
-const givenHost = URL.parse(given)?.hostname ?? "";
-if (given !== "" && !["127.0.0.1", "localhost", "[::1]"].includes(givenHost)) {
-  usageError("--url must be on loopback (127.0.0.1, localhost, [::1])");
+/** The service given, as the URL parser writes it (no control character, no credentials). */
+function givenUrl(text: string): string {
+  if (text === "") return "";
+  const url = URL.parse(text);
+  if (url === null || url.protocol !== "http:" || url.hostname !== "127.0.0.1") {
+    usageError("--url must be an http URL on 127.0.0.1, the one host the task may reach");
+  }
+  if (url.username !== "" || url.password !== "") usageError("--url must not carry credentials");
+  return url.origin + url.pathname;
 }
+const given = givenUrl(options.url);
 
 /** A port on 127.0.0.1 that was free a moment ago (wrangler dev takes no port 0). */
 function freePort(): number {

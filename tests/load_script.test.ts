@@ -57,7 +57,15 @@ test(
       [[...NOWHERE, "--oversized"], "--oversized needs a value"],
       [["--url", "http://127.0.0.1:9", "--requests", "0"], "--requests must be an integer"],
       [[...NOWHERE, "--concurrency=1.5"], "--concurrency must be an integer"],
-      [["--url", "http://example.com", "--requests", "1"], "--url must be on loopback"],
+      [
+        ["--url", "http://example.com", "--requests", "1"],
+        "--url must be an http URL on 127.0.0.1",
+      ],
+      [
+        ["--url", "http://localhost:9", "--requests", "1"],
+        "--url must be an http URL on 127.0.0.1",
+      ],
+      [["--url", "http://u:pw@127.0.0.1:9", "--requests", "1"], "--url must not carry credentials"],
     ];
     for (const [args, message] of cases) {
       const { code, out } = await load(args);
@@ -65,6 +73,16 @@ test(
       assert(out.includes(message), `${args.join(" ")}: ${out}`);
       assert(!out.includes("requests to http"), `a run started: ${out}`);
     }
+  },
+  ONE_HOST,
+);
+
+test(
+  "load script: a --url's control characters are written escaped, as the URL parser writes them",
+  async () => {
+    const { out } = await load(["--url", "http://127.0.0.1:9/\x1b[31m", "--requests", "1"]);
+    assert(out.includes("requests to http://127.0.0.1:9/%1B[31m"), out);
+    assert(!out.includes("\x1b"), `an escape sequence in ${JSON.stringify(out)}`);
   },
   ONE_HOST,
 );
