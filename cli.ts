@@ -53,11 +53,19 @@ async function* stdinChunks(limit = 65536): AsyncGenerator<Uint8Array> {
   }
 }
 
-/** Signals that end a process, with their numbers (POSIX's, as on Linux and macOS). */
+const DARWIN = Deno.build.os === "darwin";
+/**
+ * Signals whose default is to end a process, with their numbers (POSIX's
+ * where they are fixed; SIGUSR1 and SIGUSR2 differ between Linux and macOS).
+ */
 const DEADLY_SIGNALS: ReadonlyArray<readonly [Deno.Signal, number]> = [
   ["SIGHUP", 1],
   ["SIGINT", 2],
+  ["SIGQUIT", 3],
+  ["SIGALRM", 14],
   ["SIGTERM", 15],
+  ["SIGUSR1", DARWIN ? 30 : 10],
+  ["SIGUSR2", DARWIN ? 31 : 12],
 ];
 
 async function readSecret(prompt: string): Promise<string | null> {

@@ -106,7 +106,11 @@ function killAtPrompt(signal: NodeJS.Signals, typed: string): Promise<Prompted |
 test(
   "usersig gen killed at its key prompt restores the terminal's echo, then exits as the signal would",
   async () => {
-    for (const [signal, status] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    const signals = [["SIGTERM", 143], ["SIGHUP", 129], ["SIGQUIT", 131], [
+      "SIGUSR1",
+      138,
+    ]] as const;
+    for (const [signal, status] of signals) {
       const r = await killAtPrompt(signal, "S3CRET-partial");
       if (r === null) return; // no `script` on this machine
       assertEquals(r.code, 0, r.out);
