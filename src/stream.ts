@@ -36,7 +36,7 @@ export interface StreamBounds {
    * the read as `"chunks"`. Default 0: no such rule.
    */
   minChunkBytes?: number;
-  /** The chunks the `minChunkBytes` rule lets through whatever their size. Default 64. */
+  /** The chunks the `minChunkBytes` rule lets through whatever their size. Default 0. */
   freeChunks?: number;
   /** When the read must end, as a `Date.now()` time: one timer cancels the reader then. */
   until?: number;
@@ -77,7 +77,7 @@ export async function readStream(
   bounds: StreamBounds,
 ): Promise<StreamRead> {
   const { maxBytes, maxChunks, until = Infinity, signal, keep = true, sizeHint = NaN } = bounds;
-  const { minChunkBytes = 0, freeChunks = 64 } = bounds;
+  const { minChunkBytes = 0, freeChunks = 0 } = bounds;
   let late = false;
   const stop = () => {
     late = true;

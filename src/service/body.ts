@@ -5,7 +5,7 @@
 // exits), and an HTTP/1.1 client that is still sending may lose the answer
 // to a reset. So whatever the answer, what is left of a body is read and
 // dropped first, within bounds.
-import { ServiceError } from "./errors.ts";
+import { badRequest, ServiceError } from "./errors.ts";
 import { readStream, type StreamRead } from "../stream.ts";
 
 /** The most of a body's rest that is read and dropped before answering. */
@@ -24,6 +24,8 @@ export const MAX_CHUNKS = 4096;
 export const MIN_CHUNK_BYTES = 128;
 /** The chunks of a body that may be as small as they like. */
 export const FREE_CHUNKS = 64;
+/** The small-chunk rule, as reading and draining a body both apply it. */
+const SMALL_CHUNKS = { minChunkBytes: MIN_CHUNK_BYTES, freeChunks: FREE_CHUNKS };
 /** The longest a body is read and drained, in milliseconds. */
 export const BODY_MS = 5000;
 
@@ -46,11 +48,6 @@ function tooLarge(limit: number): ServiceError {
 /** How a body's chunks are bounded, for the `400` that says so. */
 const CHUNK_RULE = `more than ${MAX_CHUNKS} chunks, or past its first ${FREE_CHUNKS} in chunks ` +
   `of under ${MIN_CHUNK_BYTES} bytes on average`;
-
-/** The `400` for a body that cannot be read whole. */
-function badRequest(message: string): ServiceError {
-  return new ServiceError(400, "ERR_BAD_REQUEST", message);
-}
 
 /** Whether the request's `Content-Length` already says its body is over `limit`. */
 function declaredTooLarge(request: Request, limit: number): boolean {
@@ -80,8 +77,7 @@ async function drain(
       const { end } = await readStream(reader, {
         maxBytes: DRAIN_BYTES,
         maxChunks: chunks,
-        minChunkBytes: MIN_CHUNK_BYTES,
-        freeChunks: FREE_CHUNKS,
+        ...SMALL_CHUNKS,
         until,
         keep: false,
       });
@@ -110,8 +106,7 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     read = await readStream(reader, {
       maxBytes: limit,
       maxChunks: chunks,
-      minChunkBytes: MIN_CHUNK_BYTES,
-      freeChunks: FREE_CHUNKS,
+      ...SMALL_CHUNKS,
       until,
       sizeHint: Number(request.headers.get("content-length") ?? NaN),
     });

@@ -59,6 +59,11 @@ export class ServiceError extends Error {
   }
 }
 
+/** A `400 ERR_BAD_REQUEST` refusal: a request the service cannot read. */
+export function badRequest(message: string): ServiceError {
+  return new ServiceError(400, "ERR_BAD_REQUEST", message);
+}
+
 /**
  * A `401` refusal with its `WWW-Authenticate` challenge: `invalid_token`
  * for a token that is there but not good, none for a missing one.

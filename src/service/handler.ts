@@ -6,7 +6,7 @@ import { checkRoomId, checkRoomStrToIssue, checkUserId, integer, U32_MAX } from 
 import type { Authenticate } from "./auth.ts";
 import { checkLength, readBody, settleBody } from "./body.ts";
 import { corsHeaders, preflight } from "./cors.ts";
-import { errorResponse, json, ServiceError, unauthorized } from "./errors.ts";
+import { badRequest, errorResponse, json, ServiceError, unauthorized } from "./errors.ts";
 import type { RoomPolicy } from "./room_policy.ts";
 import { checkBasePath, type Route, routesUnder } from "./routes.ts";
 import {
@@ -47,10 +47,6 @@ const DEFAULT_MAX_BODY_BYTES = 4096;
 const SUBJECT_RULE =
   "the token's user id is not a Tencent UserID (error 7003: 1 to 32 bytes of printable ASCII)";
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-function badRequest(message: string): ServiceError {
-  return new ServiceError(400, "ERR_BAD_REQUEST", message);
-}
 
 /**
  * What a Host header may not hold: `Deno.serve` and `Bun.serve` build
