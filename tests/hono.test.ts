@@ -357,8 +357,15 @@ test(
 
 test("hono: mounted under a path with a parameter, the routes answer 500 ERR_SERVICE_MISCONFIGURED and log why", async () => {
   const log: string[] = [];
+  const levels: string[] = [];
   const app = new Hono();
-  app.route("/t/:tenant/im", userSigRoutes(options(() => "alice", log)));
+  app.route(
+    "/t/:tenant/im",
+    userSigRoutes({
+      ...options(() => "alice", log),
+      log: (line, level) => levels.push(level) && log.push(line),
+    }),
+  );
   const response = await app.request("/t/acme/im/usersig", { method: "POST" });
   assertEquals([response.status, await response.json()], [500, {
     error: {
@@ -369,6 +376,7 @@ test("hono: mounted under a path with a parameter, the routes answer 500 ERR_SER
   assertEquals(log.length, 1);
   assert(log[0].startsWith("usersig: 500 ERR_SERVICE_MISCONFIGURED "), log[0]);
   assert(log[0].includes('"/t/:tenant/im"') && log[0].includes("fixed path"), log[0]);
+  assertEquals(levels, ["error"]);
 });
 
 test("hono: userSigRoutes() refuses bad options when it is called", () => {

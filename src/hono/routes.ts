@@ -6,6 +6,7 @@ import type { Context, Env } from "hono";
 import { routePath } from "hono/route";
 import { errorResponse, ServiceError } from "../service/errors.ts";
 import {
+  consoleLog,
   createUserSigHandler,
   type ServiceHooks,
   type UserSigHandler,
@@ -133,10 +134,11 @@ export function userSigRoutes<E extends Env = Env>(options: UserSigRoutesOptions
       try {
         handler = handlerAt(checkBasePath(mount, "the path userSigRoutes() is mounted at"));
       } catch (error) {
-        (log ?? console.error)(
+        (log ?? consoleLog)(
           `usersig: 500 ${MISCONFIGURED} ${(error as Error).message}; it is ${
             JSON.stringify(mount)
           }: mount the routes at a fixed path`,
+          "error",
         );
         return errorResponse(
           new ServiceError(500, MISCONFIGURED, "the service is misconfigured; see its log"),
