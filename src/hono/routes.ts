@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import type { Context, Env } from "hono";
 import { routePath } from "hono/route";
-import { errorResponse, ServiceError } from "../service/errors.ts";
+import { misconfigured } from "../service/errors.ts";
 import {
   consoleLog,
   createUserSigHandler,
@@ -30,8 +30,6 @@ export interface UserSigRoutesOptions<E extends Env = Env>
    */
   userId: (c: Context<E>) => string | Promise<string>;
 }
-
-const MISCONFIGURED = "ERR_SERVICE_MISCONFIGURED";
 
 /**
  * Creates the ticket service as a Hono app, to mount with
@@ -134,14 +132,11 @@ export function userSigRoutes<E extends Env = Env>(options: UserSigRoutesOptions
       try {
         handler = handlerAt(checkBasePath(mount, "the path userSigRoutes() is mounted at"));
       } catch (error) {
-        (log ?? consoleLog)(
-          `usersig: 500 ${MISCONFIGURED} ${(error as Error).message}; it is ${
+        return misconfigured(
+          log ?? consoleLog,
+          `${(error as Error).message}; it is ${
             JSON.stringify(mount)
           }: mount the routes at a fixed path`,
-          "error",
-        );
-        return errorResponse(
-          new ServiceError(500, MISCONFIGURED, "the service is misconfigured; see its log"),
         );
       }
       const request = c.req.raw;

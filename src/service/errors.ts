@@ -105,3 +105,18 @@ export function errorResponse(
     ...error.headers,
   });
 }
+
+/**
+ * Answers a request to a service whose settings are wrong: `log` gets
+ * `detail` (which setting, and why) at level `"error"`, for the operator;
+ * the caller gets `500 ERR_SERVICE_MISCONFIGURED` and nothing more.
+ */
+export function misconfigured(
+  log: (line: string, level: "error") => void,
+  detail: string,
+): Response {
+  log(`usersig: 500 ERR_SERVICE_MISCONFIGURED ${detail}`, "error");
+  return errorResponse(
+    new ServiceError(500, "ERR_SERVICE_MISCONFIGURED", "the service is misconfigured; see its log"),
+  );
+}

@@ -2,7 +2,7 @@
 // env at request time, so a misconfiguration is answered, not thrown: every
 // request gets a 500 with a stable code, and the log names the setting.
 import { jwtAuthenticator } from "./auth.ts";
-import { errorResponse, ServiceError } from "./errors.ts";
+import { misconfigured } from "./errors.ts";
 import {
   consoleLog,
   createUserSigHandler,
@@ -58,15 +58,7 @@ export function serviceFromEnv(env: ServiceEnv, options: EnvServiceOptions = {})
     if (!(error instanceof ServiceConfigError)) throw error;
     // The setting is named in the log, for the operator; callers learn only
     // that the service is misconfigured.
-    const refusal = new ServiceError(
-      500,
-      "ERR_SERVICE_MISCONFIGURED",
-      "the service is misconfigured; see its log",
-    );
-    const line = `usersig: 500 ERR_SERVICE_MISCONFIGURED ${error.setting}: ${error.message}`;
-    return (_request: Request) => {
-      log(line, "error");
-      return Promise.resolve(errorResponse(refusal));
-    };
+    const detail = `${error.setting}: ${error.message}`;
+    return (_request: Request) => Promise.resolve(misconfigured(log, detail));
   }
 }
