@@ -9,7 +9,7 @@
 //
 //   ./node_modules/.bin/deno run -A scripts/check_nextjs.ts
 import { TLSSigAPIv2 } from "../mod.ts";
-import { DEMO_SDK_APP_ID, mintToken, readDevVars } from "./dev_env.ts";
+import { DEMO_SDK_APP_ID, freePort, mintToken, readDevVars } from "./dev_env.ts";
 
 const EXAMPLE = "examples/nextjs";
 const BIN = `${Deno.cwd()}/${EXAMPLE}/node_modules/.bin`;
@@ -70,13 +70,6 @@ async function run(command: string, args: string[], cwd = "."): Promise<void> {
     const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
     throw new Error(`${command} ${args.join(" ")} exited ${code}:\n${out.trim().slice(-4000)}`);
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 let server: Deno.ChildProcess | undefined;

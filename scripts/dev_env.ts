@@ -20,7 +20,7 @@ export function readDevVars(path: string = DEMO_VARS_FILE): Record<string, strin
 }
 
 /** The `aud` of the demo tokens: wrangler.toml's AUTH_JWT_AUDIENCE. */
-export const DEMO_AUDIENCE = "usersig";
+const DEMO_AUDIENCE = "usersig";
 
 /** A test token (HS256) for `userId`, signed with the demo AUTH_JWT_SECRET. */
 export function mintToken(userId: string, secret: string, seconds = 3600): Promise<string> {
@@ -31,6 +31,14 @@ export function mintToken(userId: string, secret: string, seconds = 3600): Promi
     .setIssuedAt()
     .setExpirationTime(`${seconds}s`)
     .sign(new TextEncoder().encode(secret));
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (wrangler dev and next start take no port 0). */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }
 
 /** A running local Worker. */

@@ -8,7 +8,7 @@
 // Usage: see USAGE below (`deno task load --help`). Without --url it starts
 // its own Worker on 127.0.0.1, at a port that is free, and stops it at the end.
 import { TLSSigAPIv2 } from "../mod.ts";
-import { DEMO_SDK_APP_ID, mintToken, readDevVars, startLocalWorker } from "./dev_env.ts";
+import { DEMO_SDK_APP_ID, freePort, mintToken, readDevVars, startLocalWorker } from "./dev_env.ts";
 
 const USAGE = `Usage: deno task load [options]
 
@@ -83,14 +83,6 @@ function givenUrl(text: string): string {
   return url.origin + url.pathname;
 }
 const given = givenUrl(options.url);
-
-/** A port on 127.0.0.1 that was free a moment ago (wrangler dev takes no port 0). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 const vars = readDevVars();
 const USERS = 50;

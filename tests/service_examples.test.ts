@@ -10,9 +10,13 @@ import { createServer, request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
-import { SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
-import { OFFLINE_WRANGLER_ENV, wranglerDevArgs } from "../scripts/dev_env.ts";
+import {
+  DEMO_SDK_APP_ID,
+  mintToken,
+  OFFLINE_WRANGLER_ENV,
+  wranglerDevArgs,
+} from "../scripts/dev_env.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
 import { ok } from "./subprocess.ts";
@@ -24,7 +28,6 @@ const NODE_ONLY: TestOptions = {
 
 const root = () => process.cwd();
 const bin = (name: string) => join(root(), "node_modules", ".bin", name);
-const DEMO_SDK_APP_ID = 1400000000;
 const START_TIMEOUT_MS = 60_000;
 
 /** The demo settings: wrangler.toml's SDKAppID and the made-up keys of .dev.vars.example. */
@@ -212,16 +215,6 @@ function sendChunked(
   });
 }
 
-function demoToken(secret: string, userId: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(userId)
-    .setAudience("usersig") // wrangler.toml's AUTH_JWT_AUDIENCE
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(new TextEncoder().encode(secret));
-}
-
 /**
  * The checks every way of running the service must pass: refused uploads
  * (too large, no token, no such path, wrong method), each 120 KB in 1 KB
@@ -229,7 +222,7 @@ function demoToken(secret: string, userId: string): Promise<string> {
  * keeps serving: /healthz and a ticket request work after each.
  */
 async function survivesRefusedUploads(server: Server, settings: Record<string, string>) {
-  const bearer = await demoToken(settings.AUTH_JWT_SECRET, "alice");
+  const bearer = await mintToken("alice", settings.AUTH_JWT_SECRET, 600);
   const base = `http://127.0.0.1:${server.port}`;
   const api = new TLSSigAPIv2(DEMO_SDK_APP_ID, settings.SECRET_KEY);
   const uploads: [{ method: string; path: string; bearer?: string }, number, string][] = [
@@ -340,7 +333,7 @@ function rawExchange(
  * and no error line.
  */
 async function survivesStrangers(server: Server, settings: Record<string, string>) {
-  const bearer = await demoToken(settings.AUTH_JWT_SECRET, "alice");
+  const bearer = await mintToken("alice", settings.AUTH_JWT_SECRET, 600);
   const trace = await rawExchange(
     server.port,
     "TRACE /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n",
