@@ -30,7 +30,7 @@
  */
 
 import { type CliIo, runCli } from "./src/cli/main.ts";
-import { collectSecret, decodeKeyFile } from "./src/cli/key.ts";
+import { collectSecret, decodeKeyFile, named } from "./src/cli/key.ts";
 
 const encoder = new TextEncoder();
 
@@ -115,7 +115,7 @@ async function readStdin(maxBytes: number): Promise<string> {
   for await (const chunk of stdinChunks(maxBytes + 1)) {
     total += chunk.length;
     if (total > maxBytes) {
-      throw Object.assign(new Error(`larger than ${maxBytes} bytes`), { name: "TooLarge" });
+      throw named("TooLarge", `larger than ${maxBytes} bytes`);
     }
     text += decoder.decode(chunk, { stream: true });
   }
@@ -147,7 +147,7 @@ async function readTextFile(path: string, maxBytes: number): Promise<string> {
       if (n === null) return bytes.subarray(0, total);
       total += n;
       if (total > maxBytes) {
-        throw Object.assign(new Error(`larger than ${maxBytes} bytes`), { name: "TooLarge" });
+        throw named("TooLarge", `larger than ${maxBytes} bytes`);
       }
     }
   };
@@ -155,7 +155,7 @@ async function readTextFile(path: string, maxBytes: number): Promise<string> {
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       late = true;
-      reject(Object.assign(new Error("not read in time"), { name: "TimedOut" }));
+      reject(named("TimedOut", "not read in time"));
     }, READ_TIMEOUT_MS);
   });
   try {

@@ -17,7 +17,7 @@ import process from "node:process";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
-import { run } from "./subprocess.ts";
+import { run, toolEnv } from "./subprocess.ts";
 import { signTicket } from "./tickets.ts";
 
 const NODE_ONLY: TestOptions = {
@@ -72,14 +72,10 @@ function killAtPrompt(signal: NodeJS.Signals, typed: string): Promise<Prompted |
   const cli = `${deno()} run --allow-read --allow-env cli.ts gen --sdkappid ${APP} --user a`;
   // `exec` keeps the shell's pid for the CLI; stty reads the terminal it leaves.
   const command = `sh -c 'echo "pid=$$"; exec ${cli}'; echo "status=$?"; stty -a`;
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && name !== "TENCENT_SECRET_KEY") env[name] = value;
-  }
   return new Promise<Prompted>((resolve, reject) => {
     const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
       cwd: process.cwd(),
-      env: { ...env, NO_COLOR: "1" },
+      env: toolEnv(),
     });
     let out = "", sent = false;
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);

@@ -2,6 +2,7 @@
 // Where the CLI gets the secret key: a file, the environment, or a prompt
 // that does not echo. Never from an argument, never into a message.
 
+import { fromUtf8 } from "../validate.ts";
 import { UsageError } from "./args.ts";
 import type { CliIo } from "./main.ts";
 
@@ -51,7 +52,8 @@ function fileProblem(error: unknown): string {
   return "it could not be read";
 }
 
-function named(name: string, message: string): Error {
+/** An Error whose `name` says which failure it is (`NotUtf8`, `TooLarge`, …). */
+export function named(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
 }
 
@@ -86,11 +88,9 @@ export function decodeKeyFile(bytes: Uint8Array): string {
   ) {
     throw named("Utf16", "a UTF-16 byte order mark");
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw named("NotUtf8", "bytes that are not UTF-8");
-  }
+  const text = fromUtf8(bytes);
+  if (text === null) throw named("NotUtf8", "bytes that are not UTF-8");
+  return text;
 }
 
 /**
