@@ -62,7 +62,7 @@ const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
  * two HMAC-SHA256 signs (the token's check, the ticket's signature) and a
  * `Response.json` of the answer.
  */
-export async function handlerScenarios(): Promise<Record<string, Scenario>> {
+async function handlerScenarios(): Promise<Record<string, Scenario>> {
   const secret = new TextEncoder().encode(JWT_SECRET);
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })

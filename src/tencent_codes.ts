@@ -22,6 +22,9 @@ export type TencentCodeOrigin =
 /** The kind of ticket one of Tencent's codes is about. */
 export type TicketKind = "UserSig" | "PrivateMapKey";
 
+/** A ticket's shape that some of Tencent's codes are about alone: none at all, or v1 (ECDSA). */
+export type TicketShape = "empty" | "v1";
+
 /** One row of {@link TENCENT_CODES}: one of Tencent's error codes, explained. */
 export interface TencentCode {
   /** The number Tencent reports (a REST reply's `ErrorCode`, an SDK callback's code). */
@@ -43,7 +46,7 @@ export interface TencentCode {
    * `"empty"`, no ticket at all (which gets only such codes), or `"v1"`, a
    * v1 (ECDSA) ticket.
    */
-  readonly shape?: "empty" | "v1";
+  readonly shape?: TicketShape;
   /** Our `UserSigError` codes for which Tencent answers with this code (for `ticket`). */
   readonly errors: readonly UserSigErrorCode[];
   /** Where the row comes from: a page of Tencent's documentation. */
@@ -427,7 +430,7 @@ export function tencentCode(code: number): TencentCode | undefined {
 export function tencentCodesFor(
   error: UserSigErrorCode,
   ticket: TicketKind = "UserSig",
-  shape?: "empty" | "v1",
+  shape?: TicketShape,
 ): TencentCode[] {
   return TENCENT_CODES.filter((row) =>
     row.ticket === ticket && row.errors.includes(error) &&

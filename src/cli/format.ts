@@ -3,7 +3,12 @@
 // validity, the fields `inspect` shows, and one-line reasons for rejections.
 
 import { type DecodedUserSig, privilegeNames, type UserSigErrorCode } from "../../mod.ts";
-import { type TencentCode, tencentCodesFor, type TicketKind } from "../tencent_codes.ts";
+import {
+  type TencentCode,
+  tencentCodesFor,
+  type TicketKind,
+  type TicketShape,
+} from "../tencent_codes.ts";
 import { isRecommendedUserId, isTencentUserId, isTrtcRoomStr } from "../validate.ts";
 import { diagnosePrivateMap, type RecordDiagnosis } from "../private_map.ts";
 
@@ -627,7 +632,7 @@ export function explain(
 export function tencentCodesText(
   code: UserSigErrorCode,
   ticket: TicketKind,
-  shape?: "empty" | "v1",
+  shape?: TicketShape,
 ): string {
   const groups = new Map<string, number[]>();
   for (const row of tencentCodesFor(code, ticket, shape)) {
