@@ -53,5 +53,6 @@ export {
   tencentCode,
   type TencentCodeOrigin,
   type TicketKind,
+  type TicketShape,
 } from "./src/tencent_codes.ts";
 export type { UserSigErrorCode } from "./src/errors.ts";
