@@ -3,7 +3,6 @@
 // server.ts`, and examples/hono/worker.ts in workerd (miniflare, with
 // examples/hono/wrangler.toml's date and vars). Each issues a ticket for the
 // token's user over HTTP and refuses a request without a token.
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
@@ -11,6 +10,7 @@ import { SignJWT } from "jose";
 import { TLSSigAPIv2 } from "../mod.ts";
 import { assert, assertEquals } from "./assert.ts";
 import { test, type TestOptions } from "./harness.ts";
+import { withServer } from "./servers.ts";
 import { bundleWorker } from "./worker_bundle.ts";
 
 // miniflare's types need @types/node, which Deno's checker does not have
@@ -28,66 +28,11 @@ const NODE_ONLY: TestOptions = {
 const root = () => process.cwd();
 const bin = (name: string) => join(root(), "node_modules", ".bin", name);
 const TOML = "examples/hono/wrangler.toml";
-const START_TIMEOUT_MS = 60_000;
 const SETTINGS = {
   SDK_APP_ID: "1400000000",
   SECRET_KEY: "test-only-secret-key-for-the-hono-example-servers",
   AUTH_JWT_SECRET: "test-only-jwt-secret-for-the-hono-example-servers",
 };
-
-/** Every child still running, killed when this process exits whatever happened. */
-const children = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
-});
-
-/**
- * Starts `command` with the demo settings and waits for the line that says
- * where it listens; returns that URL and a stop function.
- */
-function serve(command: string, args: string[], env: Record<string, string>) {
-  const child = spawn(command, args, {
-    cwd: root(),
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...env },
-  });
-  children.add(child);
-  let out = "";
-  const exited = new Promise<void>((resolve) => {
-    child.on("exit", () => {
-      children.delete(child);
-      resolve();
-    });
-  });
-  const stop = async () => {
-    if (children.has(child)) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  return new Promise<{ url: string; stop: () => Promise<void>; output: () => string }>(
-    (resolve, reject) => {
-      const timer = setTimeout(() => {
-        stop().then(() => reject(new Error(`${command} did not start: ${out}`)));
-      }, START_TIMEOUT_MS);
-      const listen = (d: unknown) => {
-        out += String(d);
-        const match = /http:\/\/127\.0\.0\.1:[1-9]\d*/.exec(out);
-        if (match !== null) {
-          clearTimeout(timer);
-          resolve({ url: match[0], stop, output: () => out });
-        }
-      };
-      child.stdout.on("data", listen);
-      child.stderr.on("data", listen);
-      exited.then(() => {
-        clearTimeout(timer);
-        reject(new Error(`${command} exited before listening: ${out}`));
-      });
-    },
-  );
-}
 
 /** What every way of running the example must do, over HTTP at `url`. */
 async function issuesTickets(url: string): Promise<string> {
@@ -112,31 +57,30 @@ async function issuesTickets(url: string): Promise<string> {
 }
 
 test("hono example: deno serve examples/hono/server.ts issues tickets", async () => {
-  const server = await serve(bin("deno"), [
-    "serve",
-    "--allow-env",
-    "--allow-net=127.0.0.1",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "0",
-    "examples/hono/server.ts",
-  ], SETTINGS);
-  try {
-    const bearer = await issuesTickets(server.url);
-    assert(!server.output().includes(bearer.split(".")[1]), "no token in the output");
-  } finally {
-    await server.stop();
-  }
+  await withServer(
+    bin("deno"),
+    [
+      "serve",
+      "--allow-env",
+      "--allow-net=127.0.0.1",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "examples/hono/server.ts",
+    ],
+    SETTINGS,
+    async (server) => {
+      const bearer = await issuesTickets(`http://127.0.0.1:${server.port}`);
+      assert(!server.output().includes(bearer.split(".")[1]), "no token in the output");
+    },
+  );
 }, NODE_ONLY);
 
 test("hono example: bun examples/hono/server.ts issues tickets", async () => {
-  const server = await serve(bin("bun"), ["examples/hono/server.ts"], { ...SETTINGS, PORT: "0" });
-  try {
-    await issuesTickets(server.url);
-  } finally {
-    await server.stop();
-  }
+  await withServer(bin("bun"), ["examples/hono/server.ts"], SETTINGS, async (server) => {
+    await issuesTickets(`http://127.0.0.1:${server.port}`);
+  });
 }, NODE_ONLY);
 
 test(
