@@ -4,12 +4,11 @@
 // crafted-input benchmark (bench/crafted_runtime.ts) and by the tests.
 // Runtime-neutral.
 
-import { adler32 } from "../src/zlib_tables.ts";
+import { MAX_TICKET_LENGTH } from "../src/document.ts";
+import { adler32, CODE_LENGTH_ORDER, fixedLiteralLengths, reverse } from "../src/zlib_tables.ts";
 
-/** The zlib bytes of the longest ticket read (16,384 base64 characters). */
-export const TICKET_ZLIB_BYTES = 12288;
-
-const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+/** The zlib bytes of the longest ticket read (16,384 base64 characters: 12,288 bytes). */
+export const TICKET_ZLIB_BYTES = MAX_TICKET_LENGTH / 4 * 3;
 
 /** Canonical codes (RFC 1951 section 3.2.2) for code lengths, 0 for unused symbols. */
 function canonicalCodes(lengths: number[]): number[] {
@@ -46,8 +45,7 @@ export class StreamWriter {
 
   /** Writes a Huffman code of `length` bits, most significant first. */
   code(code: number, length: number): this {
-    for (let i = length - 1; i >= 0; i--) this.bits((code >> i) & 1, 1);
-    return this;
+    return this.bits(reverse(code, length), length);
   }
 
   /** Pads to a byte boundary with zero bits. */
@@ -89,9 +87,7 @@ export class Code {
 }
 
 /** The fixed literal/length and distance codes. */
-export const FIXED_LITERALS: Code = new Code(
-  Array.from({ length: 288 }, (_, s) => (s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8)),
-);
+export const FIXED_LITERALS: Code = new Code(Array.from(fixedLiteralLengths()));
 /** The fixed distance code. */
 export const FIXED_DISTANCES: Code = new Code(new Array(30).fill(5));
 

@@ -12,6 +12,7 @@
 import { malformed } from "./errors.ts";
 import {
   adler32,
+  CODE_LENGTH_ORDER,
   DIST_BASE,
   DIST_EXTRA,
   fixedLiteralLengths,
@@ -19,8 +20,6 @@ import {
   LENGTH_EXTRA,
   reverse,
 } from "./zlib_tables.ts";
-
-const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 /**
  * A Huffman code is held in one Uint16Array (see build()):

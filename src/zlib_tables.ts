@@ -26,6 +26,9 @@ export const DIST_EXTRA: Uint8Array = Uint8Array.from(
 /** Base distance of distance symbols 0..29. */
 export const DIST_BASE: Uint16Array = bases(DIST_EXTRA, 1);
 
+/** The order in which a dynamic block sends its code-length code's lengths (RFC 1951 3.2.7). */
+export const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
 /** Code lengths of the fixed literal/length code (symbols 0..287). */
 export function fixedLiteralLengths(): Uint8Array {
   return Uint8Array.from({ length: 288 }, (_, s) => (s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8));
