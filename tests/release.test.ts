@@ -18,6 +18,7 @@ import { pathToFileURL } from "node:url";
 import { parse } from "yaml";
 import { assert, assertEquals } from "./assert.ts";
 import { SERVER_RUNTIMES, test, type TestOptions } from "./harness.ts";
+import { scratchDir } from "./npm_build.ts";
 import { ok } from "./subprocess.ts";
 
 const root = process.cwd();
@@ -307,8 +308,7 @@ let snapshot: string | undefined;
  */
 async function snapshotRepository(): Promise<string> {
   if (snapshot) return snapshot;
-  const dir = mkdtempSync(join(tmpdir(), "usersig-clone-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir("usersig-clone-");
   const repo = join(dir, "snapshot");
   const listed = await ok("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
   for (const file of listed.split("\0").filter((f) => f !== "" && existsSync(join(root, f)))) {
